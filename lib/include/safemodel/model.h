@@ -1,0 +1,112 @@
+// safemodel/model.h — opening, checking and reading a .smdl file.
+//
+//   safemodel::TrustPolicy trust;
+//   SAFEMODEL_ASSIGN_OR_RETURN(trust.store, safemodel::TrustStore::Load("keys/"));
+//   SAFEMODEL_ASSIGN_OR_RETURN(auto model, safemodel::Model::Open("m.smdl", trust));
+//   const safemodel::TensorView* w = model.FindTensor("fc1.weight");
+//
+// Open() does, in this order and never otherwise: map the file; read the
+// seal (fixed-size records, bounded count); copy the preamble and header into
+// owned memory; check the signatures from trusted keys over those copied
+// bytes and apply the policy; only then parse the header (canonical, single
+// segment, limits); validate every field; check the exact file length, the
+// zero padding and the tensor layout; hash every tensor's bytes (on all
+// cores) and compare with the signed hashes. A Model that exists has passed
+// all of that.
+//
+// Thread-safety: a Model is immutable after Open(); concurrent reads are fine.
+// Ownership: Model owns the mapping (or the copied tensor bytes); every
+// TensorView it hands out borrows from it and dies with it. Move-only.
+#ifndef SAFEMODEL_MODEL_H_
+#define SAFEMODEL_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "safemodel/keys.h"
+#include "safemodel/metadata.h"
+#include "safemodel/options.h"
+#include "safemodel/status.h"
+#include "safemodel/tensor.h"
+#include "safemodel/trust.h"
+
+namespace safemodel {
+
+// What kind of model the file holds (the schema's Estimator union).
+enum class EstimatorKind : uint8_t {
+  kWeights = 0,
+};
+std::string_view EstimatorKindName(EstimatorKind kind);
+
+// One record of the seal, and what became of it.
+struct SignatureInfo {
+  enum class State : uint8_t {
+    kTrusted,    // by a key in the store, verified
+    kUnknownKey, // by a key not in the store: not checked, does not count
+    kRevoked,    // by a revoked key: not checked, does not count
+    kUnchecked,  // no trust policy was applied (Inspect)
+  };
+  KeyId key_id{};
+  std::string signer;          // the store's name for the key, if trusted
+  std::string trusted_comment; // signed text; meaningful only if kTrusted
+  State state = State::kUnchecked;
+};
+std::string_view SignatureStateName(SignatureInfo::State state);
+
+class Model {
+ public:
+  // Opens and checks a file against `trust` (see the order above). Errors:
+  //   kIoError           cannot open/map
+  //   kCorruption        framing, padding, layout, hash, header content
+  //   kSignatureInvalid  a signature by a trusted key does not verify
+  //   kUntrusted         fewer than trust.require trusted signers (and not allow_unsigned)
+  //   kLimitExceeded     a LoadOptions limit
+  //   kUnsupported       unknown format version or estimator kind
+  static Result<Model> Open(const std::string& path, const TrustPolicy& trust,
+                            const LoadOptions& options = {});
+
+  // The untrusted path, for looking at a file: parses the header *without*
+  // checking signatures (every record is kUnchecked). Structure, limits and
+  // (if `check_hashes`) tensor hashes are still checked. Never use the result
+  // to decide anything security-relevant.
+  static Result<Model> Inspect(const std::string& path, const LoadOptions& options = {},
+                               bool check_hashes = true);
+
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+  ~Model();
+
+  uint32_t format_version() const;
+  const Metadata& metadata() const;
+  EstimatorKind kind() const;
+  // Weights: the framework string (descriptive).
+  const std::string& weights_framework() const;
+  std::span<const TensorView> tensors() const;
+  // nullptr if there is no tensor of that name.
+  const TensorView* FindTensor(std::string_view name) const;
+  std::span<const SignatureInfo> signatures() const;
+  // Number of distinct trusted keys that verified.
+  uint32_t trusted_signers() const;
+
+  uint64_t file_size() const;
+  uint64_t header_size() const;  // bytes of the Cap'n Proto header
+  uint64_t data_offset() const;  // absolute offset of the data region
+  uint64_t data_length() const;
+  uint64_t seal_size() const;
+
+ private:
+  struct Impl;
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class ModelLoader;
+};
+
+}  // namespace safemodel
+
+#endif  // SAFEMODEL_MODEL_H_
