@@ -1,1 +1,440 @@
-int main() { return 0; }
+// The safemodel command-line tool: argument parsing, printing and exit codes
+// over the public API. Exit codes: 0 ok, 1 the input was refused/invalid,
+// 2 usage or I/O error.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "safemodel/io.h"
+#include "safemodel/keys.h"
+#include "safemodel/model.h"
+#include "safemodel/signature.h"
+#include "safemodel/trust.h"
+#include "safemodel/version.h"
+#include "safemodel/weights_io.h"
+#include "safemodel/writer.h"
+#include "terminal.h"
+
+namespace safemodel::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+
+int ExitCodeFor(const Status& s) {
+  if (s.ok()) return kExitOk;
+  return (s.code() == Code::kInvalidArgument || s.code() == Code::kIoError) ? kExitUsage : kExitRefused;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "safemodel: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s);
+}
+
+int Usage(const std::string& msg) {
+  std::fprintf(stderr, "safemodel: %s\n", msg.c_str());
+  return kExitUsage;
+}
+
+std::string Escape(std::string_view s) {
+  // Text from files goes through this before it reaches a terminal.
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\\') out += "\\\\";
+    else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string Stem(const std::string& path) {
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  auto dot = base.rfind('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
+}
+
+bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// ---- Trust ------------------------------------------------------------------
+
+struct TrustArgs {
+  std::vector<std::string> public_keys;
+  std::string trust_store;
+  uint32_t require = 1;
+  bool allow_unsigned = false;
+};
+
+void AddTrustOptions(CLI::App* cmd, TrustArgs& t, bool allow_unsigned_option) {
+  cmd->add_option("--public-key,-p", t.public_keys,
+                  "Trust this minisign public key file (repeatable)")->check(CLI::ExistingFile);
+  cmd->add_option("--trust-store,-t", t.trust_store,
+                  "Trust store: a folder of NAME.pub files (+ 'revoked'), or a file of "
+                  "'trust NAME KEY' / 'revoke KEYID' lines. Default: $SAFEMODEL_TRUST_STORE");
+  cmd->add_option("--require,-r", t.require, "Distinct trusted signers required (default 1)")
+      ->check(CLI::PositiveNumber);
+  if (allow_unsigned_option) {
+    cmd->add_flag("--allow-unsigned", t.allow_unsigned,
+                  "Load without a trusted signature (DANGEROUS: the file's origin is not checked; "
+                  "structure and hashes still are)");
+  }
+}
+
+Result<TrustPolicy> BuildTrust(const TrustArgs& args) {
+  TrustPolicy policy;
+  policy.require = args.require;
+  policy.allow_unsigned = args.allow_unsigned;
+  std::string store = args.trust_store;
+  if (store.empty() && args.public_keys.empty()) {
+    if (const char* env = std::getenv("SAFEMODEL_TRUST_STORE"); env && *env) store = env;
+  }
+  if (!store.empty()) {
+    SAFEMODEL_ASSIGN_OR_RETURN(policy.store, TrustStore::Load(store));
+  }
+  for (const auto& path : args.public_keys) {
+    SAFEMODEL_ASSIGN_OR_RETURN(PublicKey pk, ReadPublicKeyFile(path));
+    Status s = policy.store.Add(Stem(path), pk);
+    if (!s.ok()) return s.Wrap(path);
+  }
+  if (policy.store.empty() && !policy.allow_unsigned) {
+    return InvalidArgument(
+        "no trusted keys: pass --public-key or --trust-store, or set SAFEMODEL_TRUST_STORE");
+  }
+  if (policy.allow_unsigned) {
+    std::fprintf(stderr,
+                 "safemodel: WARNING: --allow-unsigned: this file's origin is NOT verified; "
+                 "only its structure and hashes are checked\n");
+  }
+  return policy;
+}
+
+Result<Model> OpenTrusted(const std::string& path, const TrustArgs& args) {
+  SAFEMODEL_ASSIGN_OR_RETURN(TrustPolicy policy, BuildTrust(args));
+  Progress progress("verifying");
+  LoadOptions options;
+  options.progress = [&](uint64_t d, uint64_t t) { progress.Update(d, t); };
+  return Model::Open(path, policy, options);
+}
+
+// ---- keygen -----------------------------------------------------------------
+
+struct KeygenArgs {
+  std::string public_key, secret_key;
+  bool no_password = false, force = false;
+};
+
+int Keygen(const KeygenArgs& a) {
+  for (const auto* p : {&a.public_key, &a.secret_key}) {
+    if (!a.force && Exists(*p)) return Usage("'" + *p + "' exists; use --force to overwrite it");
+  }
+  std::optional<std::string> password;
+  if (!a.no_password) {
+    password = ReadPassword("Password for the new secret key", true);
+    if (!password) return Usage("passwords do not match, or no password given");
+    if (password->empty()) return Usage("empty password; use --no-password for an unencrypted key");
+  }
+  auto sk = SecretKey::Generate();
+  if (!sk.ok()) return Fail(sk.status());
+  if (password) std::fprintf(stderr, "Deriving a key from the password (scrypt)...\n");
+  auto sk_text = FormatSecretKeyFile(*sk, password);
+  if (!sk_text.ok()) return Fail(sk_text.status());
+  if (Status s = WriteFileAtomically(a.secret_key, *sk_text, /*secret=*/true); !s.ok()) return Fail(s);
+  PublicKey pk = sk->public_key();
+  if (Status s = WriteFileAtomically(a.public_key, FormatPublicKeyFile(pk)); !s.ok()) return Fail(s);
+  std::printf("key id: %s\npublic key: %s\nsecret key written to %s%s\npublic key written to %s\n",
+              KeyIdHex(pk.id).c_str(), PublicKeyBase64(pk).c_str(), a.secret_key.c_str(),
+              password ? " (encrypted)" : " (NOT encrypted)", a.public_key.c_str());
+  return kExitOk;
+}
+
+// ---- sign -------------------------------------------------------------------
+
+struct SignArgs {
+  std::string model, secret_key, comment;
+};
+
+int Sign(const SignArgs& a) {
+  auto text = ReadTextFile(a.secret_key, 1 << 16);
+  if (!text.ok()) return Fail(text.status());
+  auto encrypted = SecretKeyFileIsEncrypted(*text);
+  if (!encrypted.ok()) return Fail(encrypted.status().Wrap(a.secret_key));
+  std::optional<std::string> password;
+  if (*encrypted) {
+    password = ReadPassword("Password for " + a.secret_key, false);
+    if (!password) return Usage("no password given");
+  }
+  auto sk = ParseSecretKeyFile(*text, password);
+  if (!sk.ok()) return Fail(sk.status().Wrap(a.secret_key));
+  Progress progress("checking");
+  LoadOptions options;
+  options.progress = [&](uint64_t d, uint64_t t) { progress.Update(d, t); };
+  if (Status s = SignFile(a.model, *sk, a.comment, options); !s.ok()) return Fail(s.Wrap(a.model));
+  std::printf("signed %s with key %s\n", a.model.c_str(), KeyIdHex(sk->id()).c_str());
+  return kExitOk;
+}
+
+// ---- verify -----------------------------------------------------------------
+
+int Verify(const std::string& path, const TrustArgs& t) {
+  auto model = OpenTrusted(path, t);
+  if (!model.ok()) return Fail(model.status().Wrap(path));
+  std::printf("OK: %s: %u trusted signer(s), %zu tensor(s) verified\n", path.c_str(),
+              model->trusted_signers(), model->tensors().size());
+  for (const auto& s : model->signatures()) {
+    if (s.state == SignatureInfo::State::kTrusted) {
+      std::printf("  signed by %s (%s): %s\n", Escape(s.signer).c_str(), KeyIdHex(s.key_id).c_str(),
+                  Escape(s.trusted_comment).c_str());
+    } else {
+      std::printf("  ignored signature by key %s (%s)\n", KeyIdHex(s.key_id).c_str(),
+                  std::string(SignatureStateName(s.state)).c_str());
+    }
+  }
+  return kExitOk;
+}
+
+// ---- inspect ----------------------------------------------------------------
+
+nlohmann::json MetadataJson(const Metadata& m) {
+  return {{"name", m.name},
+          {"description", m.description},
+          {"license", m.license},
+          {"producer", m.producer},
+          {"producer_version", m.producer_version},
+          {"library_versions", m.library_versions},
+          {"created_unix", m.created_unix},
+          {"feature_names", m.feature_names},
+          {"extra", m.extra}};
+}
+
+nlohmann::json InspectJson(const Model& m) {
+  nlohmann::json tensors = nlohmann::json::array();
+  uint64_t offset_base = m.data_offset();
+  for (const auto& t : m.tensors()) {
+    uint64_t offset = static_cast<uint64_t>(t.bytes.data() - m.tensors()[0].bytes.data());
+    tensors.push_back({{"name", t.name},
+                       {"dtype", DTypeName(t.dtype)},
+                       {"shape", t.shape},
+                       {"offset", offset_base + offset},
+                       {"byte_length", t.bytes.size()}});
+  }
+  nlohmann::json sigs = nlohmann::json::array();
+  for (const auto& s : m.signatures()) {
+    sigs.push_back({{"key_id", KeyIdHex(s.key_id)},
+                    {"trusted_comment", s.trusted_comment},
+                    {"state", SignatureStateName(s.state)}});
+  }
+  return {{"format_version", m.format_version()},
+          {"file_size", m.file_size()},
+          {"header_size", m.header_size()},
+          {"data_offset", m.data_offset()},
+          {"data_length", m.data_length()},
+          {"seal_size", m.seal_size()},
+          {"estimator", {{"kind", EstimatorKindName(m.kind())}, {"framework", m.weights_framework()}}},
+          {"metadata", MetadataJson(m.metadata())},
+          {"tensors", tensors},
+          {"signatures", sigs},
+          {"signatures_verified", false}};
+}
+
+void PrintMap(const char* title, const std::map<std::string, std::string>& map) {
+  if (map.empty()) return;
+  std::printf("  %s:\n", title);
+  for (const auto& [k, v] : map) std::printf("    %s: %s\n", Escape(k).c_str(), Escape(v).c_str());
+}
+
+void PrintInspect(const std::string& path, const Model& m) {
+  const Metadata& md = m.metadata();
+  std::printf("file: %s (%llu bytes, format version %u)\n", Escape(path).c_str(),
+              static_cast<unsigned long long>(m.file_size()), m.format_version());
+  std::printf("estimator: %s", std::string(EstimatorKindName(m.kind())).c_str());
+  if (!m.weights_framework().empty()) std::printf(" (framework: %s)", Escape(m.weights_framework()).c_str());
+  std::printf("\nmetadata:\n");
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"name", &md.name}, {"description", &md.description}, {"license", &md.license},
+      {"producer", &md.producer}, {"producer version", &md.producer_version}};
+  for (const auto& [k, v] : fields) {
+    if (!v->empty()) std::printf("  %s: %s\n", k, Escape(*v).c_str());
+  }
+  if (md.created_unix != 0) {
+    std::time_t t = static_cast<std::time_t>(md.created_unix);
+    char buf[64] = "?";
+    if (std::tm tm; gmtime_r(&t, &tm)) std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::printf("  created: %s\n", buf);
+  }
+  if (!md.feature_names.empty()) std::printf("  features: %zu\n", md.feature_names.size());
+  PrintMap("library versions", md.library_versions);
+  PrintMap("extra", md.extra);
+  std::printf("tensors: %zu (%llu bytes of data at offset %llu)\n", m.tensors().size(),
+              static_cast<unsigned long long>(m.data_length()),
+              static_cast<unsigned long long>(m.data_offset()));
+  for (const auto& t : m.tensors()) {
+    std::printf("  %-32s %-5s %-20s %llu bytes\n", Escape(t.name).c_str(),
+                std::string(DTypeName(t.dtype)).c_str(), ShapeString(t.shape).c_str(),
+                static_cast<unsigned long long>(t.bytes.size()));
+  }
+  std::printf("signatures: %zu (not verified here; use 'safemodel verify')\n", m.signatures().size());
+  for (size_t i = 0; i < m.signatures().size(); ++i) {
+    const auto& s = m.signatures()[i];
+    std::printf("  [%zu] key %s  %s\n", i, KeyIdHex(s.key_id).c_str(), Escape(s.trusted_comment).c_str());
+  }
+}
+
+int Inspect(const std::string& path, bool json) {
+  auto model = Model::Inspect(path);
+  if (!model.ok()) return Fail(model.status().Wrap(path));
+  if (json) {
+    std::printf("%s\n", InspectJson(*model).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  } else {
+    PrintInspect(path, *model);
+  }
+  return kExitOk;
+}
+
+// ---- import / export --------------------------------------------------------
+
+struct ImportArgs {
+  std::string input, output, name, description, license, framework;
+};
+
+int64_t CreationTime() {
+  // Reproducible builds: honour SOURCE_DATE_EPOCH.
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) return std::strtoll(e, nullptr, 10);
+  return static_cast<int64_t>(std::time(nullptr));
+}
+
+int ImportWeights(const ImportArgs& a) {
+  auto set = ReadWeights(a.input);
+  if (!set.ok()) return Fail(set.status().Wrap(a.input));
+  Metadata md;
+  md.name = a.name.empty() ? Stem(a.input) : a.name;
+  md.description = a.description;
+  md.license = a.license;
+  md.producer = "safemodel import-weights";
+  md.producer_version = Version();
+  md.created_unix = CreationTime();
+  md.extra = set->metadata;
+  md.extra["safemodel.source_format"] = set->format;
+  Progress progress("hashing");
+  WriteOptions options;
+  options.progress = [&](uint64_t d, uint64_t t) { progress.Update(d, t); };
+  Status s = WriteWeights(a.output, md, set->tensors, a.framework, options);
+  if (!s.ok()) return Fail(s.Wrap(a.output));
+  std::printf("wrote %s: %zu tensor(s) from %s (unsigned: sign it with 'safemodel sign')\n",
+              a.output.c_str(), set->tensors.size(), set->format.c_str());
+  return kExitOk;
+}
+
+struct ExportArgs {
+  std::string model, output, format;
+  TrustArgs trust;
+};
+
+int ExportWeights(const ExportArgs& a) {
+  std::string format = a.format;
+  if (format.empty()) {
+    format = a.output.size() >= 4 && a.output.compare(a.output.size() - 4, 4, ".npz") == 0 ? "npz"
+                                                                                          : "safetensors";
+  }
+  auto model = OpenTrusted(a.model, a.trust);
+  if (!model.ok()) return Fail(model.status().Wrap(a.model));
+  if (model->kind() != EstimatorKind::kWeights) {
+    return Fail(Unsupported("export-weights needs a weights model, this is " +
+                            std::string(EstimatorKindName(model->kind()))));
+  }
+  std::map<std::string, std::string> md = model->metadata().extra;
+  md.erase("safemodel.source_format");
+  Status s = format == "npz" ? WriteNpz(a.output, model->tensors())
+                             : WriteSafetensors(a.output, model->tensors(), md);
+  if (!s.ok()) return Fail(s.Wrap(a.output));
+  std::printf("wrote %s: %zu tensor(s) as %s\n", a.output.c_str(), model->tensors().size(), format.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"safemodel: share trained models without sharing the power to run code.\n"
+               "Files are checked signature-first: nothing in a file is parsed before a trusted\n"
+               "key's signature over it verifies. Exit codes: 0 ok, 1 refused/invalid input,\n"
+               "2 usage or I/O error."};
+  app.set_version_flag("--version", std::string("safemodel ") + Version());
+  app.require_subcommand(1);
+
+  KeygenArgs kg;
+  auto* keygen = app.add_subcommand("keygen", "Create a minisign-compatible Ed25519 key pair");
+  keygen->add_option("--public-key,-p", kg.public_key, "Public key file to write")->required();
+  keygen->add_option("--secret-key,-s", kg.secret_key, "Secret key file to write (mode 0600)")->required();
+  keygen->add_flag("--no-password,-W", kg.no_password, "Do not encrypt the secret key (like minisign -W)");
+  keygen->add_flag("--force,-f", kg.force, "Overwrite existing key files");
+
+  SignArgs sg;
+  auto* sign = app.add_subcommand("sign", "Add a signature to a .smdl file, in place and atomically");
+  sign->add_option("model", sg.model, "Model file")->required()->check(CLI::ExistingFile);
+  sign->add_option("--secret-key,-s", sg.secret_key, "Secret key file (minisign format)")
+      ->required()->check(CLI::ExistingFile);
+  sign->add_option("--comment,-c", sg.comment,
+                   "Trusted (signed) comment; default \"timestamp:<time>\\tfile:<name>\"");
+
+  std::string verify_path;
+  TrustArgs verify_trust;
+  auto* verify = app.add_subcommand("verify", "Check signatures, structure and every tensor hash");
+  verify->add_option("model", verify_path, "Model file")->required();
+  AddTrustOptions(verify, verify_trust, false);
+
+  std::string inspect_path;
+  bool inspect_json = false;
+  auto* inspect = app.add_subcommand(
+      "inspect", "Show metadata, tensors and signatures (structure and hashes are checked; "
+                 "signatures are NOT verified: use verify)");
+  inspect->add_option("model", inspect_path, "Model file")->required();
+  inspect->add_flag("--json", inspect_json, "Print JSON");
+
+  ImportArgs im;
+  auto* import = app.add_subcommand(
+      "import-weights", "Make an unsigned .smdl weights model from safetensors, .npy or .npz");
+  import->add_option("input", im.input, "safetensors, .npy or .npz file")->required()->check(CLI::ExistingFile);
+  import->add_option("--output,-o", im.output, "Output .smdl file")->required();
+  import->add_option("--name", im.name, "Model name (default: input file stem)");
+  import->add_option("--description", im.description, "Description");
+  import->add_option("--license", im.license, "License (SPDX identifier)");
+  import->add_option("--framework", im.framework, "Framework the weights are for (e.g. pytorch)");
+
+  ExportArgs ex;
+  auto* exp = app.add_subcommand("export-weights",
+                                 "Write a verified weights model's tensors as safetensors or .npz");
+  exp->add_option("model", ex.model, "Model file")->required();
+  exp->add_option("--output,-o", ex.output, "Output file (.npz gives npz, else safetensors)")->required();
+  exp->add_option("--format", ex.format, "safetensors or npz (default: from the output name)")
+      ->check(CLI::IsMember({"safetensors", "npz"}));
+  AddTrustOptions(exp, ex.trust, true);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (*keygen) return Keygen(kg);
+  if (*sign) return Sign(sg);
+  if (*verify) return Verify(verify_path, verify_trust);
+  if (*inspect) return Inspect(inspect_path, inspect_json);
+  if (*import) return ImportWeights(im);
+  if (*exp) return ExportWeights(ex);
+  return kExitUsage;
+}
+
+}  // namespace safemodel::cli
+
+int main(int argc, char** argv) { return safemodel::cli::Main(argc, argv); }

@@ -80,6 +80,9 @@ class SecretKey {
  private:
   struct Impl;
   explicit SecretKey(std::unique_ptr<Impl> impl);
+  // Builds a SecretKey from a decoded file without a public constructor.
+  friend Result<SecretKey> ParseSecretKeyFile(std::string_view text,
+                                              std::optional<std::string_view> password);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,5 +1,7 @@
 #include "util/file.h"
 
+#include "util/byte_reader.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -7,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -96,7 +99,8 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path, unsigned mode) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(o.fd_), written_(o.written_) {
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(o.fd_), written_(o.written_),
+      sparse_tail_(o.sparse_tail_) {
   o.fd_ = -1;
   o.tmp_.clear();
 }
@@ -107,6 +111,26 @@ AtomicFile::~AtomicFile() {
 }
 
 Status AtomicFile::Write(std::span<const std::byte> bytes) {
+  // Whole zero blocks become holes: a model with huge zero tensors stays
+  // small on disk, and reads back as zeros all the same.
+  constexpr size_t kBlock = 1 << 20;
+  while (!bytes.empty()) {
+    size_t n = std::min(bytes.size(), kBlock);
+    auto block = bytes.first(n);
+    if (n == kBlock && AllZero(block)) {
+      if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return Errno("cannot seek in", tmp_);
+      written_ += n;
+      sparse_tail_ = true;
+    } else {
+      SAFEMODEL_RETURN_IF_ERROR(WriteAll(block));
+      sparse_tail_ = false;
+    }
+    bytes = bytes.subspan(n);
+  }
+  return Status::Ok();
+}
+
+Status AtomicFile::WriteAll(std::span<const std::byte> bytes) {
   const std::byte* p = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
@@ -140,6 +164,7 @@ Status AtomicFile::CopyFrom(int src_fd, uint64_t offset, uint64_t length) {
     if (n <= 0) break;  // fall back below (EXDEV, ENOSYS, short file)
     length -= static_cast<uint64_t>(n);
     written_ += static_cast<uint64_t>(n);
+    sparse_tail_ = false;
   }
   std::vector<std::byte> buf(1 << 20);
   while (length > 0) {
@@ -156,6 +181,8 @@ Status AtomicFile::CopyFrom(int src_fd, uint64_t offset, uint64_t length) {
 }
 
 Status AtomicFile::Commit() {
+  // A trailing hole has no bytes yet: give the file its full length.
+  if (sparse_tail_ && ::ftruncate(fd_, static_cast<off_t>(written_)) != 0) return Errno("cannot extend", tmp_);
   if (::fsync(fd_) != 0) return Errno("cannot fsync", tmp_);
   if (::close(fd_) != 0) {
     fd_ = -1;

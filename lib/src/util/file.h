@@ -52,6 +52,7 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   ~AtomicFile();
 
+  // Appends bytes. Runs of 1 MiB of zeros are skipped as holes (sparse file).
   Status Write(std::span<const std::byte> bytes);
   Status Write(std::string_view s) {
     return Write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
@@ -66,10 +67,12 @@ class AtomicFile {
 
  private:
   AtomicFile(std::string path, std::string tmp, int fd) : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
+  Status WriteAll(std::span<const std::byte> bytes);
   std::string path_;
   std::string tmp_;
   int fd_ = -1;
   uint64_t written_ = 0;
+  bool sparse_tail_ = false;  // the file ends in a hole: Commit() sets its length
 };
 
 // Reads a whole (small) file; kLimitExceeded past `max_size`.

@@ -1,0 +1,60 @@
+// The header message: building it canonically, and parsing + validating it.
+//
+// ParseHeader is the one place where Cap'n Proto reads file bytes; every kj
+// exception is caught there and becomes a kCorruption Status. The result is
+// plain C++ data the process owns: nothing later touches the message again.
+#ifndef SAFEMODEL_FORMAT_HEADER_H_
+#define SAFEMODEL_FORMAT_HEADER_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "format/hashing.h"
+#include "safemodel/metadata.h"
+#include "safemodel/model.h"
+#include "safemodel/options.h"
+#include "safemodel/status.h"
+#include "safemodel/tensor.h"
+
+namespace safemodel::format {
+
+struct TensorEntry {
+  std::string name;
+  DType dtype = DType::kU8;
+  std::vector<uint64_t> shape;
+  uint64_t offset = 0;  // within the data region
+  uint64_t length = 0;
+  Digest hash{};
+  std::string chunk_hashes;
+};
+
+struct HeaderData {
+  uint32_t format_version = 1;
+  Metadata metadata;
+  std::vector<TensorEntry> tensors;
+  uint64_t data_length = 0;
+  EstimatorKind kind = EstimatorKind::kWeights;
+  std::string framework;  // weights only
+};
+
+// Assigns each tensor its offset (packed in order at 64-byte boundaries) and
+// returns the data length (end of the last tensor, rounded up to 64).
+// kLimitExceeded if the sizes overflow.
+Result<uint64_t> AssignOffsets(std::vector<TensorEntry>& tensors);
+
+// The canonical single-segment message (no segment table), as bytes.
+// kInvalidArgument for values the schema cannot hold.
+Result<std::string> BuildHeader(const HeaderData& header);
+
+// Parses and validates `words` (8-byte aligned, owned by the caller). Checks:
+// canonical form, limits, format version, metadata text, every tensor
+// (name, dtype, shape, length, hash sizes, offset = the packed layout),
+// data length, and the estimator kind. Errors name the field:
+// "header: tensors[3] 'fc.weight': offset 128, expected 64".
+Result<HeaderData> ParseHeader(std::span<const std::byte> words, const LoadOptions& options);
+
+}  // namespace safemodel::format
+
+#endif  // SAFEMODEL_FORMAT_HEADER_H_

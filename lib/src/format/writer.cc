@@ -1,0 +1,138 @@
+#include "safemodel/writer.h"
+
+#include <chrono>
+#include <cstring>
+#include <set>
+
+#include "format/header.h"
+#include "format/layout.h"
+#include "format/loader.h"
+#include "safemodel/model.h"
+#include "safemodel/signature.h"
+#include "util/checked.h"
+#include "util/file.h"
+#include "util/text.h"
+
+namespace safemodel {
+namespace {
+
+using format::HeaderData;
+using format::TensorEntry;
+
+Status CheckTensorInput(const TensorView& t) {
+  const std::string where = "tensor '" + EscapeForTerminal(t.name) + "'";
+  if (t.name.empty()) return InvalidArgument("tensor with an empty name");
+  if (!IsValidUtf8(t.name) || HasControlChars(t.name)) {
+    return InvalidArgument(where + ": name must be UTF-8 without control characters");
+  }
+  auto elems = CheckedProduct(t.shape);
+  auto bytes = elems ? CheckedMul(*elems, DTypeSize(t.dtype)) : std::nullopt;
+  if (!bytes || *bytes != t.bytes.size()) {
+    return InvalidArgument(where + ": " + std::to_string(t.bytes.size()) + " bytes do not match " +
+                           std::string(DTypeName(t.dtype)) + " " + ShapeString(t.shape));
+  }
+  return Status::Ok();
+}
+
+Result<HeaderData> DescribeWeights(const Metadata& metadata, std::span<const TensorView> tensors,
+                                   std::string_view framework, const WriteOptions& options) {
+  HeaderData h;
+  h.metadata = metadata;
+  h.kind = EstimatorKind::kWeights;
+  h.framework = std::string(framework);
+  std::set<std::string_view> names;
+  std::vector<std::span<const std::byte>> spans;
+  for (const auto& t : tensors) {
+    SAFEMODEL_RETURN_IF_ERROR(CheckTensorInput(t));
+    if (!names.insert(t.name).second) {
+      return InvalidArgument("duplicate tensor name '" + EscapeForTerminal(t.name) + "'");
+    }
+    h.tensors.push_back(TensorEntry{t.name, t.dtype, t.shape, 0, t.bytes.size(), {}, {}});
+    spans.push_back(t.bytes);
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(h.data_length, format::AssignOffsets(h.tensors));
+  auto digests = format::HashTensors(spans, options.hash_threads, options.progress);
+  for (size_t i = 0; i < digests.size(); ++i) {
+    h.tensors[i].hash = digests[i].hash;
+    h.tensors[i].chunk_hashes = std::move(digests[i].chunk_hashes);
+  }
+  return h;
+}
+
+Status WriteBody(AtomicFile& out, const std::string& header, const HeaderData& h,
+                 std::span<const TensorView> tensors) {
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(format::EncodePreamble(header.size())));
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(header));
+  const uint64_t data_offset = *CheckedAlignUp(out.written(), format::kAlignment);
+  SAFEMODEL_RETURN_IF_ERROR(out.WriteZeros(data_offset - out.written()));
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    SAFEMODEL_RETURN_IF_ERROR(out.WriteZeros(data_offset + h.tensors[i].offset - out.written()));
+    SAFEMODEL_RETURN_IF_ERROR(out.Write(tensors[i].bytes));
+  }
+  return out.WriteZeros(data_offset + h.data_length - out.written());
+}
+
+}  // namespace
+
+Status WriteWeights(const std::string& path, const Metadata& metadata, std::span<const TensorView> tensors,
+                    std::string_view framework, const WriteOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, tensors, framework, options));
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string header, format::BuildHeader(h));
+  SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path));
+  SAFEMODEL_RETURN_IF_ERROR(WriteBody(out, header, h, tensors));
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string seal, format::EncodeSeal({}));
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(seal));
+  return out.Commit();
+}
+
+Status SignFile(const std::string& path, const SecretKey& key, std::string_view trusted_comment,
+                const LoadOptions& options) {
+  // Check everything but trust: nobody should sign a damaged file.
+  SAFEMODEL_ASSIGN_OR_RETURN(
+      format::Loaded l, format::LoadHeader(path, {}, format::TrustMode::kSkip, options));
+  std::vector<std::span<const std::byte>> spans;
+  auto data = l.file.bytes().subspan(l.frame.data_offset, l.header.data_length);
+  for (const auto& t : l.header.tensors) spans.push_back(data.subspan(t.offset, t.length));
+  SAFEMODEL_RETURN_IF_ERROR(format::CheckBody(l, spans, options));
+
+  std::string comment(trusted_comment);
+  if (comment.empty()) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+    comment = "timestamp:" + std::to_string(now) + "\tfile:" + base;
+    if (comment.size() > kMaxTrustedCommentBytes) comment.resize(kMaxTrustedCommentBytes);
+    if (!IsValidUtf8(comment)) comment = "timestamp:" + std::to_string(now);
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(SignatureRecord rec, SignMessage(key, l.signed_bytes(), comment));
+  SAFEMODEL_RETURN_IF_ERROR(VerifyRecord(key.public_key(), rec, l.signed_bytes()));
+
+  std::vector<SignatureRecord> records;
+  for (auto& r : l.frame.records) {
+    if (r.key_id != key.id()) records.push_back(std::move(r));  // re-signing replaces
+  }
+  records.push_back(std::move(rec));
+  if (records.size() > options.max_signatures) {
+    return LimitExceeded("file already has " + std::to_string(records.size() - 1) +
+                         " signatures; LoadOptions::max_signatures is " +
+                         std::to_string(options.max_signatures));
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string seal, format::EncodeSeal(records));
+  // The signed bytes come from our checked copy; the rest from the mapping.
+  auto file = l.file.bytes();
+  SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path));
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(l.signed_bytes()));
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(file.subspan(l.signed_bytes().size(),
+                                                   l.frame.seal_offset - l.signed_bytes().size())));
+  SAFEMODEL_RETURN_IF_ERROR(out.Write(seal));
+  return out.Commit();
+}
+
+Result<std::string> SignedBytes(const std::string& path, const LoadOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(
+      format::Loaded l, format::LoadHeader(path, {}, format::TrustMode::kSkip, options));
+  auto b = l.signed_bytes();
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+}  // namespace safemodel
