@@ -19,10 +19,10 @@ uint64_t Walk(const safemodel::Model& m) {
 }
 
 const safemodel::TrustPolicy& Policy() {
-  // A fixed public key: any signature the fuzzer makes up is checked for real.
+  // fuzz/keys/fuzz.pub (its secret key signs the seeds): signatures are checked for real.
   static const safemodel::TrustPolicy policy = [] {
     safemodel::TrustPolicy p;
-    auto pk = safemodel::ParsePublicKey("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3");
+    auto pk = safemodel::ParsePublicKey("RWRLaPapMVwykXGeZBheOTwl3iIiVwD6w9e3s9KKj2ekJAuTFUci26Ji");
     if (pk.ok()) (void)p.store.Add("fuzz", *pk);
     p.allow_unsigned = true;  // also reach the parser for unsigned inputs
     return p;
