@@ -47,7 +47,7 @@ Result<MappedFile> MappedFile::Open(const std::string& path, uint64_t max_size) 
     ::close(fd);
     return LimitExceeded("'" + path + "' is " + std::to_string(size) +
                          " bytes, over the limit of " + std::to_string(max_size) +
-                         " (LoadOptions::max_file_size)");
+                         " (max_file_size)");
   }
   MappedFile mf;
   mf.path_ = path;
