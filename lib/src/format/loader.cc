@@ -54,8 +54,13 @@ Status CheckSignatures(Loaded& l, const TrustPolicy& trust) {
            (s.state == SignatureInfo::State::kRevoked ? " is revoked;" : " is not in the trust store;");
   }
   msg += " trusted keys:";
-  if (trust.store.keys().empty()) msg += " none";
-  for (const auto& k : trust.store.keys()) msg += " " + KeyIdHex(k.key.id) + " ('" + k.name + "')";
+  size_t listed = 0;
+  for (const auto& k : trust.store.keys()) {
+    if (trust.store.IsRevoked(k.key.id)) continue;
+    msg += " " + KeyIdHex(k.key.id) + " ('" + k.name + "')";
+    ++listed;
+  }
+  if (listed == 0) msg += " none";
   return Untrusted(msg);
 }
 
