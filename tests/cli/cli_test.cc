@@ -75,7 +75,7 @@ class CliTest : public ::testing::Test {
   std::string KeyId(const std::string& pub) {
     std::string text = ReadFile(pub);
     auto pos = text.find("public key ");
-    return text.substr(pos + 11, 16);
+    return text.substr(pos + 11, text.find('\n', pos) - pos - 11);
   }
 
   TempDir dir_;

@@ -366,7 +366,7 @@ TEST(SafetensorsWriter, RefusesBadTensors) {
   EXPECT_ERROR(WriteSafetensors(dir / "x", reserved, {}), Code::kInvalidArgument, "reserved");
   std::vector<TensorView> mismatch = {{"m", DType::kF32, {2}, AsBytes(bytes)}};
   EXPECT_ERROR(WriteSafetensors(dir / "x", mismatch, {}), Code::kInvalidArgument,
-               "tensor 'm': 4 bytes do not match dtype f32 shape [2]");
+               "tensor 'm': 4 bytes do not match f32 [2]");
   std::vector<TensorView> not_utf8 = {{"\xff", DType::kF32, {1}, AsBytes(bytes)}};
   EXPECT_ERROR(WriteSafetensors(dir / "x", not_utf8, {}), Code::kInvalidArgument, "not valid UTF-8");
   EXPECT_ERROR(WriteSafetensors(dir / "x", {}, {{"k", "\xfe"}}), Code::kInvalidArgument, "not valid UTF-8");

@@ -12,8 +12,8 @@
 // BLAKE2b-256("Ed" | key_id | secret_key). Keys made by `minisign -G` load
 // here and keys written here load in minisign.
 //
-// Key ids print as minisign prints them: 16 uppercase hex digits of the id
-// read as a little-endian u64.
+// Key ids print as minisign prints them: uppercase hex of the id read as a
+// little-endian u64, without leading zeros (so 15 digits one time in 16).
 //
 // Secret key bytes live in sodium_malloc'd memory (guard pages, mlock) and are
 // wiped on destruction. SecretKey is move-only.
@@ -33,9 +33,9 @@ namespace safemodel {
 
 using KeyId = std::array<uint8_t, 8>;
 
-// "3F2A1B0C9D8E7F60" — minisign's rendering (little-endian u64, %016llX).
+// "3F2A1B0C9D8E7F60" — minisign's rendering (little-endian u64, %llX).
 std::string KeyIdHex(const KeyId& id);
-// Inverse of KeyIdHex (case-insensitive, exactly 16 hex digits).
+// Inverse of KeyIdHex (case-insensitive, 1 to 16 hex digits).
 Result<KeyId> ParseKeyIdHex(std::string_view hex);
 
 struct PublicKey {

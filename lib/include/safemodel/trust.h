@@ -5,7 +5,7 @@
 //     <name>; an optional file `revoked` lists revoked key ids, or
 //   * a single text file with one entry per line:
 //       trust <name> <base64 public key>     (the second line of a .pub file)
-//       revoke <KEYID>                        (16 hex digits, minisign's rendering)
+//       revoke <KEYID>                        (hex, as minisign prints it)
 //     Blank lines and lines starting with '#' are ignored.
 // In `revoked` files each non-comment line is one key id.
 //

@@ -251,16 +251,20 @@ std::string KeyIdHex(const KeyId& id) {
   uint64_t v = 0;
   for (size_t i = 0; i < id.size(); ++i) v |= uint64_t{id[i]} << (8 * i);
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llX", static_cast<unsigned long long>(v));
+  // minisign prints "%" PRIX64: no leading zeros. Match it exactly, so ids
+  // read the same in its output, its .pub comments and our messages.
+  std::snprintf(buf, sizeof buf, "%llX", static_cast<unsigned long long>(v));
   return buf;
 }
 
 Result<KeyId> ParseKeyIdHex(std::string_view hex) {
-  if (hex.size() != 16) return InvalidArgument("key id " + crypto::Quote(hex) + " is not 16 hex digits");
+  if (hex.empty() || hex.size() > 16) {
+    return InvalidArgument("key id " + crypto::Quote(hex) + " is not 1 to 16 hex digits");
+  }
   uint64_t v = 0;
   for (char c : hex) {
     const int d = HexDigit(c);
-    if (d < 0) return InvalidArgument("key id " + crypto::Quote(hex) + " is not 16 hex digits");
+    if (d < 0) return InvalidArgument("key id " + crypto::Quote(hex) + " is not 1 to 16 hex digits");
     v = (v << 4) | static_cast<uint64_t>(d);
   }
   KeyId id;

@@ -129,7 +129,7 @@ Status LoadRevokedFile(TrustStore& store, const std::string& path) {
     if (IsCommentOrBlank(line)) continue;
     const std::string where = path + ":" + std::to_string(lines.number());
     std::array<std::string_view, 1> tok;
-    if (Tokenize(line, tok) != 1) return Corruption(where + ": expected one key id (16 hex digits)");
+    if (Tokenize(line, tok) != 1) return Corruption(where + ": expected one key id (up to 16 hex digits)");
     SAFEMODEL_ASSIGN_OR_RETURN(KeyId id, ParseKeyIdAt(tok[0], where));
     SAFEMODEL_RETURN_IF_ERROR(RevokeAt(store, id, where));
   }

@@ -11,6 +11,7 @@
 #include "safemodel/signature.h"
 #include "util/checked.h"
 #include "util/file.h"
+#include "util/tensor_check.h"
 #include "util/text.h"
 
 namespace safemodel {
@@ -25,12 +26,7 @@ Status CheckTensorInput(const TensorView& t) {
   if (!IsValidUtf8(t.name) || HasControlChars(t.name)) {
     return InvalidArgument(where + ": name must be UTF-8 without control characters");
   }
-  auto elems = CheckedProduct(t.shape);
-  auto bytes = elems ? CheckedMul(*elems, DTypeSize(t.dtype)) : std::nullopt;
-  if (!bytes || *bytes != t.bytes.size()) {
-    return InvalidArgument(where + ": " + std::to_string(t.bytes.size()) + " bytes do not match " +
-                           std::string(DTypeName(t.dtype)) + " " + ShapeString(t.shape));
-  }
+  SAFEMODEL_RETURN_IF_ERROR(CheckTensorBytes(t, where));
   return Status::Ok();
 }
 

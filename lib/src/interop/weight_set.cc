@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "util/checked.h"
+#include "util/tensor_check.h"
 
 namespace safemodel {
 
@@ -45,13 +46,7 @@ Status CheckTensorForWrite(const TensorView& t) {
   std::string where = "tensor '" + t.name + "'";
   Status name = CheckTensorName(t.name, where);
   if (!name.ok()) return InvalidArgument(name.message());
-  if (static_cast<int>(t.dtype) >= kNumDTypes) return InvalidArgument(where + ": unknown dtype");
-  auto count = CheckedProduct(t.shape);
-  auto need = count ? CheckedMul(*count, DTypeSize(t.dtype)) : std::nullopt;
-  if (!need || *need != t.bytes.size()) {
-    return InvalidArgument(where + ": " + std::to_string(t.bytes.size()) + " bytes do not match dtype " +
-                           std::string(DTypeName(t.dtype)) + " shape " + ShapeString(t.shape));
-  }
+  SAFEMODEL_RETURN_IF_ERROR(CheckTensorBytes(t, where));
   return Status::Ok();
 }
 

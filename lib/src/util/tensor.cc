@@ -2,6 +2,9 @@
 
 #include <array>
 
+#include "util/checked.h"
+#include "util/tensor_check.h"
+
 namespace safemodel {
 namespace {
 struct DTypeInfo {
@@ -39,6 +42,22 @@ std::string ShapeString(std::span<const uint64_t> shape) {
     s += std::to_string(shape[i]);
   }
   return s + "]";
+}
+
+}  // namespace safemodel
+
+
+namespace safemodel {
+
+Status CheckTensorBytes(const TensorView& t, std::string_view where) {
+  if (static_cast<int>(t.dtype) >= kNumDTypes) return InvalidArgument(std::string(where) + ": unknown dtype");
+  auto elems = CheckedProduct(t.shape);
+  auto bytes = elems ? CheckedMul(*elems, DTypeSize(t.dtype)) : std::nullopt;
+  if (!bytes || *bytes != t.bytes.size()) {
+    return InvalidArgument(std::string(where) + ": " + std::to_string(t.bytes.size()) + " bytes do not match " +
+                           std::string(DTypeName(t.dtype)) + " " + ShapeString(t.shape));
+  }
+  return Status::Ok();
 }
 
 }  // namespace safemodel
