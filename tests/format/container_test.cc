@@ -183,3 +183,17 @@ TEST(AtomicWrite, ReplacesWholeFileOrNothing) {
 
 }  // namespace
 }  // namespace safemodel::testing
+
+namespace safemodel::testing {
+namespace {
+
+TEST_F(FormatTest, SerializeWeightsEqualsTheWrittenFile) {
+  std::vector<TensorView> views;
+  for (const auto& t : tensors_) views.push_back(t.view());
+  auto bytes = SerializeWeights({}, views, "test");
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(*bytes, bytes_);
+}
+
+}  // namespace
+}  // namespace safemodel::testing

@@ -34,6 +34,11 @@ Status WriteWeights(const std::string& path, const Metadata& metadata,
                     std::span<const TensorView> tensors, std::string_view framework = "",
                     const WriteOptions& options = {});
 
+// The same file as WriteWeights, in memory (for processes that may not open
+// files, such as the sandboxed converter).
+Result<std::string> SerializeWeights(const Metadata& metadata, std::span<const TensorView> tensors,
+                                     std::string_view framework = "", const WriteOptions& options = {});
+
 // Adds a signature to a file in place, atomically. Only the seal is
 // rewritten; the signed bytes are unchanged, so earlier signatures stay
 // valid. The file's structure and tensor hashes are checked first (nobody

@@ -11,6 +11,7 @@
 #include "safemodel/signature.h"
 #include "util/checked.h"
 #include "util/file.h"
+#include "util/sink.h"
 #include "util/tensor_check.h"
 #include "util/text.h"
 
@@ -55,7 +56,7 @@ Result<HeaderData> DescribeWeights(const Metadata& metadata, std::span<const Ten
   return h;
 }
 
-Status WriteBody(AtomicFile& out, const std::string& header, const HeaderData& h,
+Status WriteModel(ByteSink& out, const std::string& header, const HeaderData& h,
                  std::span<const TensorView> tensors) {
   SAFEMODEL_RETURN_IF_ERROR(out.Write(format::EncodePreamble(header.size())));
   SAFEMODEL_RETURN_IF_ERROR(out.Write(header));
@@ -65,7 +66,9 @@ Status WriteBody(AtomicFile& out, const std::string& header, const HeaderData& h
     SAFEMODEL_RETURN_IF_ERROR(out.WriteZeros(data_offset + h.tensors[i].offset - out.written()));
     SAFEMODEL_RETURN_IF_ERROR(out.Write(tensors[i].bytes));
   }
-  return out.WriteZeros(data_offset + h.data_length - out.written());
+  SAFEMODEL_RETURN_IF_ERROR(out.WriteZeros(data_offset + h.data_length - out.written()));
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string seal, format::EncodeSeal({}));
+  return out.Write(seal);
 }
 
 }  // namespace
@@ -75,10 +78,17 @@ Status WriteWeights(const std::string& path, const Metadata& metadata, std::span
   SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, tensors, framework, options));
   SAFEMODEL_ASSIGN_OR_RETURN(std::string header, format::BuildHeader(h));
   SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path));
-  SAFEMODEL_RETURN_IF_ERROR(WriteBody(out, header, h, tensors));
-  SAFEMODEL_ASSIGN_OR_RETURN(std::string seal, format::EncodeSeal({}));
-  SAFEMODEL_RETURN_IF_ERROR(out.Write(seal));
+  SAFEMODEL_RETURN_IF_ERROR(WriteModel(out, header, h, tensors));
   return out.Commit();
+}
+
+Result<std::string> SerializeWeights(const Metadata& metadata, std::span<const TensorView> tensors,
+                                     std::string_view framework, const WriteOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, tensors, framework, options));
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string header, format::BuildHeader(h));
+  StringSink out;
+  SAFEMODEL_RETURN_IF_ERROR(WriteModel(out, header, h, tensors));
+  return std::move(out.str());
 }
 
 Status SignFile(const std::string& path, const SecretKey& key, std::string_view trusted_comment,

@@ -14,6 +14,17 @@
 #include <vector>
 
 namespace safemodel {
+
+Status ByteSink::WriteZeros(uint64_t n) {
+  static const std::byte kZeros[1 << 16] = {};
+  while (n > 0) {
+    size_t chunk = n < sizeof kZeros ? static_cast<size_t>(n) : sizeof kZeros;
+    SAFEMODEL_RETURN_IF_ERROR(Write(std::span(kZeros, chunk)));
+    n -= chunk;
+  }
+  return Status::Ok();
+}
+
 namespace {
 
 Status Errno(std::string_view what, const std::string& path) {
@@ -142,16 +153,6 @@ Status AtomicFile::WriteAll(std::span<const std::byte> bytes) {
     p += n;
     left -= static_cast<size_t>(n);
     written_ += static_cast<uint64_t>(n);
-  }
-  return Status::Ok();
-}
-
-Status AtomicFile::WriteZeros(uint64_t n) {
-  static const std::byte kZeros[4096] = {};
-  while (n > 0) {
-    size_t chunk = n < sizeof kZeros ? static_cast<size_t>(n) : sizeof kZeros;
-    SAFEMODEL_RETURN_IF_ERROR(Write(std::span(kZeros, chunk)));
-    n -= chunk;
   }
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "safemodel/status.h"
+#include "util/sink.h"
 
 namespace safemodel {
 
@@ -42,7 +43,7 @@ class MappedFile {
 // fsyncs it, renames it over `path` and fsyncs the directory. If Commit() is
 // not reached (error, exception, early return) the temporary is removed:
 // a failure never leaves a half-written `path`.
-class AtomicFile {
+class AtomicFile final : public ByteSink {
  public:
   // The final file gets `mode` (0644 for models, 0600 for secret keys).
   static Result<AtomicFile> Create(const std::string& path, unsigned mode = 0644);
@@ -52,16 +53,13 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   ~AtomicFile();
 
+  using ByteSink::Write;
   // Appends bytes. Runs of 1 MiB of zeros are skipped as holes (sparse file).
-  Status Write(std::span<const std::byte> bytes);
-  Status Write(std::string_view s) {
-    return Write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
-  }
-  Status WriteZeros(uint64_t n);
+  Status Write(std::span<const std::byte> bytes) override;
   // Copies `length` bytes of file `src_fd` from `offset` (copy_file_range,
   // falling back to read/write).
   Status CopyFrom(int src_fd, uint64_t offset, uint64_t length);
-  uint64_t written() const { return written_; }
+  uint64_t written() const override { return written_; }
   int fd() const { return fd_; }
   Status Commit();
 
