@@ -93,7 +93,7 @@ TEST_F(FormatTest, LargeTensorsAreChunkHashedAndChunkNamedOnDamage) {
   EXPECT_EQ(m->FindTensor("big")->bytes.size(), big.bytes.size());
   std::string bytes = ReadFile(p);
   bytes[m->data_offset() + (17u << 20)] ^= 1;  // inside chunk 2
-  ExpectRefused(bytes, Code::kCorruption, "tensor 'big' chunk 2");
+  EXPECT_REFUSED(bytes, Code::kCorruption, "tensor 'big' chunk 2");
 }
 
 TEST_F(FormatTest, CopyTensorsGivesOwnedEqualBytes) {

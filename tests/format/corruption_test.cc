@@ -18,12 +18,12 @@ void PutU64(std::string& s, size_t at, uint64_t v) {
 TEST_F(FormatTest, BadMagic) {
   std::string b = bytes_;
   b[1] = 'X';
-  ExpectRefused(b, Code::kCorruption, "preamble@0x0: bad magic");
+  EXPECT_REFUSED(b, Code::kCorruption, "preamble@0x0: bad magic");
 }
 
 TEST_F(FormatTest, EmptyAndTinyFiles) {
-  ExpectRefused("", Code::kCorruption, "shorter than");
-  ExpectRefused(bytes_.substr(0, 20), Code::kCorruption, "shorter than");
+  EXPECT_REFUSED("", Code::kCorruption, "shorter than");
+  EXPECT_REFUSED(bytes_.substr(0, 20), Code::kCorruption, "shorter than");
 }
 
 TEST_F(FormatTest, TruncationIsRefusedAtEveryLength) {
@@ -35,46 +35,46 @@ TEST_F(FormatTest, TruncationIsRefusedAtEveryLength) {
 }
 
 TEST_F(FormatTest, AppendedBytesAreRefused) {
-  ExpectRefused(bytes_ + "x", Code::kCorruption, "bad seal magic");
+  EXPECT_REFUSED(bytes_ + "x", Code::kCorruption, "bad seal magic");
   // Appending a whole valid footer still breaks the framing.
-  ExpectRefused(bytes_ + bytes_.substr(bytes_.size() - 24), Code::kCorruption, "");
+  EXPECT_REFUSED(bytes_ + bytes_.substr(bytes_.size() - 24), Code::kCorruption, "");
 }
 
 TEST_F(FormatTest, InsertedBytesAreRefused) {
   std::string b = bytes_;
   b.insert(seal_offset_, std::string(64, '\0'));
-  ExpectRefused(b, Code::kCorruption, "bytes inserted or removed");
+  EXPECT_REFUSED(b, Code::kCorruption, "bytes inserted or removed");
   b = bytes_;
   b.insert(data_offset_, std::string(64, '\0'));
-  ExpectRefused(b, Code::kCorruption, "");
+  EXPECT_REFUSED(b, Code::kCorruption, "");
 }
 
 TEST_F(FormatTest, HeaderSizeNotMultipleOf8) {
   std::string b = bytes_;
   PutU64(b, 8, header_size_ + 3);
-  ExpectRefused(b, Code::kCorruption, "preamble@0x8");
+  EXPECT_REFUSED(b, Code::kCorruption, "preamble@0x8");
 }
 
 TEST_F(FormatTest, HeaderSizePastTheSeal) {
   std::string b = bytes_;
   PutU64(b, 8, uint64_t{1} << 20);
-  ExpectRefused(b, Code::kCorruption, "runs past the seal");
+  EXPECT_REFUSED(b, Code::kCorruption, "runs past the seal");
   PutU64(b, 8, UINT64_MAX - 7);  // overflow when aligned
   LoadOptions o;
   o.max_header_size = UINT64_MAX;
-  ExpectRefused(b, Code::kCorruption, "preamble@0x8", o);
+  EXPECT_REFUSED(b, Code::kCorruption, "preamble@0x8", o);
 }
 
 TEST_F(FormatTest, HeaderSizeOverLimit) {
   LoadOptions o;
   o.max_header_size = 64;
-  ExpectRefused(bytes_, Code::kLimitExceeded, "max_header_size", o);
+  EXPECT_REFUSED(bytes_, Code::kLimitExceeded, "max_header_size", o);
 }
 
 TEST_F(FormatTest, FileSizeOverLimit) {
   LoadOptions o;
   o.max_file_size = 100;
-  ExpectRefused(bytes_, Code::kLimitExceeded, "max_file_size", o);
+  EXPECT_REFUSED(bytes_, Code::kLimitExceeded, "max_file_size", o);
 }
 
 TEST_F(FormatTest, NonzeroPaddingAfterHeader) {
@@ -82,38 +82,38 @@ TEST_F(FormatTest, NonzeroPaddingAfterHeader) {
   ASSERT_LT(pad, data_offset_) << "fixture should have header padding";
   std::string b = bytes_;
   b[data_offset_ - 1] = 1;
-  ExpectRefused(b, Code::kCorruption, "padding@" + HexOffset(data_offset_ - 1));
+  EXPECT_REFUSED(b, Code::kCorruption, "padding@" + HexOffset(data_offset_ - 1));
 }
 
 TEST_F(FormatTest, NonzeroPaddingBetweenTensors) {
   // Tensor a is 24 bytes at data offset 0; bytes 24..63 are padding.
   std::string b = bytes_;
   b[data_offset_ + 30] = 1;
-  ExpectRefused(b, Code::kCorruption, "data@" + HexOffset(data_offset_ + 30));
+  EXPECT_REFUSED(b, Code::kCorruption, "data@" + HexOffset(data_offset_ + 30));
 }
 
 TEST_F(FormatTest, NonzeroPaddingAtEndOfData) {
   std::string b = bytes_;
   b[seal_offset_ - 1] = 1;
-  ExpectRefused(b, Code::kCorruption, "data@" + HexOffset(seal_offset_ - 1));
+  EXPECT_REFUSED(b, Code::kCorruption, "data@" + HexOffset(seal_offset_ - 1));
 }
 
 TEST_F(FormatTest, TensorByteChanged) {
   std::string b = bytes_;
   b[data_offset_ + 64 + 3] ^= 0x40;  // tensor b
-  ExpectRefused(b, Code::kCorruption, "tensor 'b' at data@" + HexOffset(data_offset_ + 64));
+  EXPECT_REFUSED(b, Code::kCorruption, "tensor 'b' at data@" + HexOffset(data_offset_ + 64));
 }
 
 TEST_F(FormatTest, SealCountOverLimit) {
   std::string b = bytes_;
   PutU64(b, b.size() - 24, 1000);
-  ExpectRefused(b, Code::kLimitExceeded, "max_signatures");
+  EXPECT_REFUSED(b, Code::kLimitExceeded, "max_signatures");
 }
 
 TEST_F(FormatTest, SealSizeMismatch) {
   std::string b = bytes_;
   PutU64(b, b.size() - 16, 25);
-  ExpectRefused(b, Code::kCorruption, "footer@" + HexOffset(b.size() - 16));
+  EXPECT_REFUSED(b, Code::kCorruption, "footer@" + HexOffset(b.size() - 16));
 }
 
 TEST_F(FormatTest, SealCountNearUint64MaxDoesNotOverflow) {
@@ -121,7 +121,7 @@ TEST_F(FormatTest, SealCountNearUint64MaxDoesNotOverflow) {
   PutU64(b, b.size() - 24, UINT64_MAX / 512 + 2);
   LoadOptions o;
   o.max_signatures = UINT64_MAX;
-  ExpectRefused(b, Code::kCorruption, "seal size", o);
+  EXPECT_REFUSED(b, Code::kCorruption, "seal size", o);
 }
 
 // A seal record whose fields are wrong, appended to the fixture.
@@ -147,39 +147,39 @@ std::string ValidLookingRecord() {
 TEST_F(FormatTest, SealRecordWrongAlgorithm) {
   std::string r = ValidLookingRecord();
   r[1] = 'd';
-  ExpectRefused(WithRecord(bytes_, r), Code::kCorruption, "seal record 0@" + HexOffset(seal_offset_));
+  EXPECT_REFUSED(WithRecord(bytes_, r), Code::kCorruption, "seal record 0@" + HexOffset(seal_offset_));
 }
 
 TEST_F(FormatTest, SealRecordCommentTooLong) {
   std::string r = ValidLookingRecord();
   r[138] = static_cast<char>(0x75);
   r[139] = 1;  // 373
-  ExpectRefused(WithRecord(bytes_, r), Code::kCorruption, "trusted comment length 373");
+  EXPECT_REFUSED(WithRecord(bytes_, r), Code::kCorruption, "trusted comment length 373");
 }
 
 TEST_F(FormatTest, SealRecordNonzeroCommentPadding) {
   std::string r = ValidLookingRecord();
   r[511] = 1;
-  ExpectRefused(WithRecord(bytes_, r), Code::kCorruption, HexOffset(seal_offset_ + 511));
+  EXPECT_REFUSED(WithRecord(bytes_, r), Code::kCorruption, HexOffset(seal_offset_ + 511));
 }
 
 TEST_F(FormatTest, SealRecordCommentWithNewline) {
   std::string r = ValidLookingRecord();
   r[141] = '\n';
-  ExpectRefused(WithRecord(bytes_, r), Code::kCorruption, "NUL, CR or LF");
+  EXPECT_REFUSED(WithRecord(bytes_, r), Code::kCorruption, "NUL, CR or LF");
 }
 
 TEST_F(FormatTest, UnknownFormatVersion) {
   // Root struct data starts at word 1 of the header: formatVersion is its first u32.
   std::string b = bytes_;
   b[format::kPreambleSize + 8] = 2;
-  ExpectRefused(b, Code::kUnsupported, "header.formatVersion: 2");
+  EXPECT_REFUSED(b, Code::kUnsupported, "header.formatVersion: 2");
 }
 
 TEST_F(FormatTest, GarbageHeaderIsCorruptionNotCrash) {
   std::string b = bytes_;
   for (uint64_t i = 0; i < header_size_; ++i) b[format::kPreambleSize + i] = static_cast<char>(0xA5 ^ i);
-  ExpectRefused(b, Code::kCorruption, "header@0x10");
+  EXPECT_REFUSED(b, Code::kCorruption, "header@0x10");
 }
 
 // Reassembles a file around other header bytes (valid layout otherwise).
@@ -203,7 +203,7 @@ TEST_F(FormatTest, NonCanonicalHeaderIsRefused) {
   ASSERT_EQ(segs.size(), 1u);
   std::string header(reinterpret_cast<const char*>(segs[0].begin()), segs[0].size() * 8);
   std::string data = bytes_.substr(data_offset_, seal_offset_ - data_offset_);
-  ExpectRefused(Assemble(header, data), Code::kCorruption, "not a canonical");
+  EXPECT_REFUSED(Assemble(header, data), Code::kCorruption, "not a canonical");
 }
 
 // Builds a header from HeaderData (with test-chosen values) and a file around it.
@@ -235,58 +235,58 @@ TEST_F(FormatTest, TensorOffsetNotPacked) {
   auto h = OneTensorHeader();
   h.tensors[0].offset = 64;
   h.data_length = 128;
-  ExpectRefused(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "offset 64, expected 0");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "offset 64, expected 0");
 }
 
 TEST_F(FormatTest, ByteLengthDisagreesWithShape) {
   auto h = OneTensorHeader();
   h.tensors[0].shape = {5};
-  ExpectRefused(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "byteLength 16 but f32 [5] needs 20");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "byteLength 16 but f32 [5] needs 20");
 }
 
 TEST_F(FormatTest, ShapeProductOverflowNearUint64Max) {
   auto h = OneTensorHeader();
   h.tensors[0].shape = {UINT64_MAX / 2, 3};
-  ExpectRefused(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "overflows 64 bits");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "overflows 64 bits");
 }
 
 TEST_F(FormatTest, DataLengthWrong) {
   auto h = OneTensorHeader();
   h.data_length = 128;
-  ExpectRefused(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "header.dataLength: 128, expected 64");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "header.dataLength: 128, expected 64");
 }
 
 TEST_F(FormatTest, HashOfWrongSize) {
   auto h = OneTensorHeader();
   h.tensors[0].chunk_hashes = std::string(32, 'x');
-  ExpectRefused(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "chunkHashes is 32 bytes, expected 0");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(64, '\0')), Code::kCorruption, "chunkHashes is 32 bytes, expected 0");
 }
 
 TEST_F(FormatTest, DuplicateTensorNames) {
   auto h = OneTensorHeader();
   h.tensors.push_back(h.tensors[0]);
   h.data_length = format::AssignOffsets(h.tensors).value();
-  ExpectRefused(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "duplicate name 'w'");
+  EXPECT_REFUSED(FileWithHeader(h, std::string(128, '\0')), Code::kCorruption, "duplicate name 'w'");
 }
 
 TEST_F(FormatTest, TooManyTensorsDimsAndLongStrings) {
   LoadOptions o;
   o.max_tensors = 2;
-  ExpectRefused(bytes_, Code::kLimitExceeded, "max_tensors", o);
+  EXPECT_REFUSED(bytes_, Code::kLimitExceeded, "max_tensors", o);
   o = {};
   o.max_dims = 1;
-  ExpectRefused(bytes_, Code::kLimitExceeded, "max_dims", o);
+  EXPECT_REFUSED(bytes_, Code::kLimitExceeded, "max_dims", o);
   auto h = OneTensorHeader();
   h.metadata.description = std::string(100, 'd');
   o = {};
   o.max_string_bytes = 50;
-  ExpectRefused(FileWithHeader(h, std::string(64, '\0')), Code::kLimitExceeded, "metadata.description", o);
+  EXPECT_REFUSED(FileWithHeader(h, std::string(64, '\0')), Code::kLimitExceeded, "metadata.description", o);
 }
 
 TEST_F(FormatTest, TraversalAndNestingLimitsApply) {
   LoadOptions o;
   o.max_traversal_words = 4;
-  ExpectRefused(bytes_, Code::kCorruption, "header@0x10", o);
+  EXPECT_REFUSED(bytes_, Code::kCorruption, "header@0x10", o);
 }
 
 TEST_F(FormatTest, UnknownEstimatorKindIsRefusedNotSkipped) {
@@ -299,7 +299,7 @@ TEST_F(FormatTest, UnknownEstimatorKindIsRefusedNotSkipped) {
   auto words = capnp::canonicalize(builder.getRoot<safemodel::schema::Header>().asReader());
   std::string header(reinterpret_cast<const char*>(words.begin()), words.size() * 8);
   std::string data = bytes_.substr(data_offset_, seal_offset_ - data_offset_);
-  ExpectRefused(Assemble(header, data), Code::kUnsupported, "kind 'org.example.x' is not registered");
+  EXPECT_REFUSED(Assemble(header, data), Code::kUnsupported, "kind 'org.example.x' is not registered");
 }
 
 TEST_F(FormatTest, InvalidUtf8InHeaderText) {
@@ -308,7 +308,7 @@ TEST_F(FormatTest, InvalidUtf8InHeaderText) {
   auto pos = header.find("w");
   ASSERT_NE(pos, std::string::npos);
   header[pos] = static_cast<char>(0xFF);
-  ExpectRefused(Assemble(header, std::string(64, '\0')), Code::kCorruption, "not valid UTF-8");
+  EXPECT_REFUSED(Assemble(header, std::string(64, '\0')), Code::kCorruption, "not valid UTF-8");
 }
 
 }  // namespace

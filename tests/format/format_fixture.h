@@ -88,4 +88,8 @@ class FormatTest : public ::testing::Test {
 
 }  // namespace safemodel::testing
 
+// Opens `bytes` as a file (no signature required) and expects refusal with
+// `code` and a message containing `where`.
+#define EXPECT_REFUSED(...) ExpectRefused(__VA_ARGS__)
+
 #endif  // SAFEMODEL_TESTS_FORMAT_FORMAT_FIXTURE_H_

@@ -39,6 +39,9 @@ class SignedTest : public FormatTest {
   std::unique_ptr<SecretKey> alice_, bob_, mallory_;
 };
 
+// Model::Open(path, trust) must fail with `code` and mention every string.
+#define EXPECT_OPEN_REFUSED(...) ExpectOpenRefused(__VA_ARGS__)
+
 TEST_F(SignedTest, SignedByTrustedKeyOpens) {
   ASSERT_TRUE(SignFile(path_, *alice_, "release 1").ok());
   auto m = Model::Open(path_, Trusting({alice_.get()}));
@@ -59,13 +62,13 @@ TEST_F(SignedTest, DefaultCommentIsMinisignStyle) {
 }
 
 TEST_F(SignedTest, UnsignedFileIsRefusedByDefault) {
-  ExpectOpenRefused(path_, Trusting({alice_.get()}), Code::kUntrusted,
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get()}), Code::kUntrusted,
                     {"the file is unsigned", KeyIdHex(alice_->id())});
 }
 
 TEST_F(SignedTest, WrongKeyIsRefusedNamingBothKeyIds) {
   ASSERT_TRUE(SignFile(path_, *mallory_, "x").ok());
-  ExpectOpenRefused(path_, Trusting({alice_.get()}), Code::kUntrusted,
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get()}), Code::kUntrusted,
                     {KeyIdHex(mallory_->id()), KeyIdHex(alice_->id()), "not in the trust store"});
 }
 
@@ -74,7 +77,7 @@ TEST_F(SignedTest, ChangedHeaderFailsTheSignature) {
   std::string b = ReadFile(path_);
   b[format::kPreambleSize + header_size_ - 9] ^= 1;
   WriteFile(path_, b);
-  ExpectOpenRefused(path_, Trusting({alice_.get()}), Code::kSignatureInvalid,
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get()}), Code::kSignatureInvalid,
                     {"signature[0] by key " + KeyIdHex(alice_->id()), "'alice'", "seal@"});
 }
 
@@ -84,19 +87,19 @@ TEST_F(SignedTest, UnverifiedHeaderIsNeverParsed) {
   std::string b = bytes_;
   for (uint64_t i = 0; i < header_size_; ++i) b[format::kPreambleSize + i] = '\xff';
   WriteFile(path_, b);
-  ExpectOpenRefused(path_, Trusting({alice_.get()}), Code::kUntrusted, {"unsigned"});
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get()}), Code::kUntrusted, {"unsigned"});
 }
 
 TEST_F(SignedTest, RequireCountsDistinctTrustedSigners) {
   ASSERT_TRUE(SignFile(path_, *alice_, "author").ok());
-  ExpectOpenRefused(path_, Trusting({alice_.get(), bob_.get()}, 2), Code::kUntrusted,
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get(), bob_.get()}, 2), Code::kUntrusted,
                     {"need 2 trusted signer(s), found 1"});
   // Signing again with the same key replaces, it does not add a second signer.
   ASSERT_TRUE(SignFile(path_, *alice_, "author again").ok());
   auto again = Model::Inspect(path_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->signatures().size(), 1u);
-  ExpectOpenRefused(path_, Trusting({alice_.get(), bob_.get()}, 2), Code::kUntrusted, {"found 1"});
+  EXPECT_OPEN_REFUSED(path_, Trusting({alice_.get(), bob_.get()}, 2), Code::kUntrusted, {"found 1"});
   ASSERT_TRUE(SignFile(path_, *bob_, "reviewer").ok());
   auto m = Model::Open(path_, Trusting({alice_.get(), bob_.get()}, 2));
   ASSERT_TRUE(m.ok()) << m.status().ToString();
@@ -107,7 +110,7 @@ TEST_F(SignedTest, RevokedKeyDoesNotCount) {
   ASSERT_TRUE(SignFile(path_, *alice_, "x").ok());
   TrustPolicy p = Trusting({alice_.get()});
   p.store.Revoke(alice_->id());
-  ExpectOpenRefused(path_, p, Code::kUntrusted, {"is revoked"});
+  EXPECT_OPEN_REFUSED(path_, p, Code::kUntrusted, {"is revoked"});
 }
 
 TEST_F(SignedTest, AllowUnsignedStillChecksTrustedSignaturesAndHashes) {
@@ -118,11 +121,11 @@ TEST_F(SignedTest, AllowUnsignedStillChecksTrustedSignaturesAndHashes) {
   std::string b = good;
   b[format::kPreambleSize + 20] ^= 4;
   WriteFile(path_, b);
-  ExpectOpenRefused(path_, p, Code::kSignatureInvalid, {"does not verify"});
+  EXPECT_OPEN_REFUSED(path_, p, Code::kSignatureInvalid, {"does not verify"});
   b = good;
   b[data_offset_] ^= 4;
   WriteFile(path_, b);
-  ExpectOpenRefused(path_, p, Code::kCorruption, {"tensor 'a'"});
+  EXPECT_OPEN_REFUSED(path_, p, Code::kCorruption, {"tensor 'a'"});
 }
 
 TEST_F(SignedTest, AddingASignatureRewritesOnlyTheSeal) {

@@ -58,45 +58,49 @@ std::string Npy1(const std::string& dict, const std::string& data = "") {
   return out + dict + data;
 }
 
+// Runs the numpy expression, saves it with np.save, and expects our reader
+// to return the same bytes, shape and dtype.
+#define EXPECT_LOADS_LIKE_NUMPY(...) ExpectLoadsLikeNumpy(__VA_ARGS__)
+
 // ---- numpy's own files ------------------------------------------------------------
 
 TEST(Npy, EveryDTypeFromNumpy) {
-  ExpectLoadsLikeNumpy("np.arange(6, dtype='<f4').reshape(2, 3) / 7", DType::kF32);
-  ExpectLoadsLikeNumpy("np.arange(5, dtype='<f8') / 3", DType::kF64);
-  ExpectLoadsLikeNumpy("np.array([1.5, -2, 65504], dtype=np.float16)", DType::kF16);
-  ExpectLoadsLikeNumpy("np.array([-128, 0, 127], dtype=np.int8)", DType::kI8);
-  ExpectLoadsLikeNumpy("np.array([-32768, 1, 32767], dtype=np.int16)", DType::kI16);
-  ExpectLoadsLikeNumpy("np.array([-2**31, 1, 2**31 - 1], dtype=np.int32)", DType::kI32);
-  ExpectLoadsLikeNumpy("np.array([-2**63, 1, 2**63 - 1], dtype=np.int64)", DType::kI64);
-  ExpectLoadsLikeNumpy("np.array([0, 255], dtype=np.uint8)", DType::kU8);
-  ExpectLoadsLikeNumpy("np.array([0, 65535], dtype=np.uint16)", DType::kU16);
-  ExpectLoadsLikeNumpy("np.array([0, 2**32 - 1], dtype=np.uint32)", DType::kU32);
-  ExpectLoadsLikeNumpy("np.array([0, 2**64 - 1], dtype=np.uint64)", DType::kU64);
-  ExpectLoadsLikeNumpy("np.array([[True, False], [False, True]])", DType::kBool);
+  EXPECT_LOADS_LIKE_NUMPY("np.arange(6, dtype='<f4').reshape(2, 3) / 7", DType::kF32);
+  EXPECT_LOADS_LIKE_NUMPY("np.arange(5, dtype='<f8') / 3", DType::kF64);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([1.5, -2, 65504], dtype=np.float16)", DType::kF16);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([-128, 0, 127], dtype=np.int8)", DType::kI8);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([-32768, 1, 32767], dtype=np.int16)", DType::kI16);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([-2**31, 1, 2**31 - 1], dtype=np.int32)", DType::kI32);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([-2**63, 1, 2**63 - 1], dtype=np.int64)", DType::kI64);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([0, 255], dtype=np.uint8)", DType::kU8);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([0, 65535], dtype=np.uint16)", DType::kU16);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([0, 2**32 - 1], dtype=np.uint32)", DType::kU32);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([0, 2**64 - 1], dtype=np.uint64)", DType::kU64);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([[True, False], [False, True]])", DType::kBool);
 }
 
 TEST(Npy, ScalarsAndEmptyArrays) {
-  ExpectLoadsLikeNumpy("np.float64(3.25).reshape(())", DType::kF64);
-  ExpectLoadsLikeNumpy("np.array(7, dtype=np.int32)", DType::kI32);
-  ExpectLoadsLikeNumpy("np.zeros((0, 3), dtype=np.float32)", DType::kF32);
-  ExpectLoadsLikeNumpy("np.zeros((4, 0, 2), dtype=np.int16, order='F')", DType::kI16);
+  EXPECT_LOADS_LIKE_NUMPY("np.float64(3.25).reshape(())", DType::kF64);
+  EXPECT_LOADS_LIKE_NUMPY("np.array(7, dtype=np.int32)", DType::kI32);
+  EXPECT_LOADS_LIKE_NUMPY("np.zeros((0, 3), dtype=np.float32)", DType::kF32);
+  EXPECT_LOADS_LIKE_NUMPY("np.zeros((4, 0, 2), dtype=np.int16, order='F')", DType::kI16);
 }
 
 TEST(Npy, FortranOrderBecomesCOrder) {
-  ExpectLoadsLikeNumpy("np.asfortranarray(np.arange(6, dtype=np.int32).reshape(2, 3))", DType::kI32);
-  ExpectLoadsLikeNumpy("np.asfortranarray(np.arange(120, dtype=np.float64).reshape(2, 3, 4, 5))", DType::kF64);
-  ExpectLoadsLikeNumpy("np.asfortranarray(np.arange(24, dtype=np.uint8).reshape(4, 1, 6))", DType::kU8);
-  ExpectLoadsLikeNumpy("np.asfortranarray(np.arange(6, dtype=np.float16).reshape(3, 2))", DType::kF16);
+  EXPECT_LOADS_LIKE_NUMPY("np.asfortranarray(np.arange(6, dtype=np.int32).reshape(2, 3))", DType::kI32);
+  EXPECT_LOADS_LIKE_NUMPY("np.asfortranarray(np.arange(120, dtype=np.float64).reshape(2, 3, 4, 5))", DType::kF64);
+  EXPECT_LOADS_LIKE_NUMPY("np.asfortranarray(np.arange(24, dtype=np.uint8).reshape(4, 1, 6))", DType::kU8);
+  EXPECT_LOADS_LIKE_NUMPY("np.asfortranarray(np.arange(6, dtype=np.float16).reshape(3, 2))", DType::kF16);
 }
 
 TEST(Npy, BigEndianIsSwapped) {
-  ExpectLoadsLikeNumpy("np.arange(5, dtype='>i4') * 1000003", DType::kI32);
-  ExpectLoadsLikeNumpy("np.arange(4, dtype='>f8') / 3", DType::kF64);
-  ExpectLoadsLikeNumpy("np.arange(4, dtype='>u2') * 300", DType::kU16);
-  ExpectLoadsLikeNumpy("np.array([1.5, 2], dtype='>f2')", DType::kF16);
-  ExpectLoadsLikeNumpy("np.array([1, 2], dtype='>i1')", DType::kI8);
+  EXPECT_LOADS_LIKE_NUMPY("np.arange(5, dtype='>i4') * 1000003", DType::kI32);
+  EXPECT_LOADS_LIKE_NUMPY("np.arange(4, dtype='>f8') / 3", DType::kF64);
+  EXPECT_LOADS_LIKE_NUMPY("np.arange(4, dtype='>u2') * 300", DType::kU16);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([1.5, 2], dtype='>f2')", DType::kF16);
+  EXPECT_LOADS_LIKE_NUMPY("np.array([1, 2], dtype='>i1')", DType::kI8);
   // Both at once.
-  ExpectLoadsLikeNumpy("np.asfortranarray((np.arange(24, dtype='>i8') * 77777).reshape(2, 3, 4))", DType::kI64);
+  EXPECT_LOADS_LIKE_NUMPY("np.asfortranarray((np.arange(24, dtype='>i8') * 77777).reshape(2, 3, 4))", DType::kI64);
 }
 
 TEST(Npy, Versions2And3) {
