@@ -78,6 +78,116 @@ struct Estimator {
     # struct in `body`, checked by a validator the reading program registers.
     # A program that has not registered `kind` refuses the file.
     custom @1 :Custom;
+    linear @2 :LinearModel;
+    trees @3 :TreeModel;
+    standardScaler @4 :StandardScaler;
+    minMaxScaler @5 :MinMaxScaler;
+    pipeline @6 :PipelineModel;
+    bundle @7 :Bundle;
+  }
+}
+
+# Arrays live in the tensor table; a struct names them by table index. Every
+# tensor belongs to exactly one place in the estimator (checked on load), and
+# each has the dtype and shape its field documents.
+const noTensor :UInt32 = 0xffffffff;   # "absent" for optional tensor fields
+
+# Class labels as scikit-learn stored them (classes_).
+struct Labels {
+  union {
+    none @0 :Void;          # regressors
+    int64 @1 :UInt32;       # tensor: i64 [n_classes]
+    float64 @2 :UInt32;     # tensor: f64 [n_classes]
+    strings @3 :List(Text);
+  }
+}
+
+enum LinearTask { regressor @0; classifier @1; }
+enum LinearProba { none @0; ovrSigmoid @1; softmax @2; modifiedHuber @3; }
+
+# LinearRegression, Ridge, Lasso, ElasticNet, LogisticRegression,
+# SGDClassifier, SGDRegressor, LinearSVC: scores = X @ coef.T + intercept.
+struct LinearModel {
+  className @0 :Text;
+  task @1 :LinearTask;
+  proba @2 :LinearProba;
+  nFeatures @3 :UInt32;
+  ravel @4 :Bool;           # scikit-learn returns 1-d outputs
+  coef @5 :UInt32;          # tensor: f64 [n_rows, n_features]
+  intercept @6 :UInt32;     # tensor: f64 [n_rows]
+  classes @7 :Labels;
+}
+
+enum TreeTask { classifier @0; regressor @1; }
+enum TreeCombine { single @0; average @1; }
+
+# One fitted tree (sklearn.tree._tree.Tree), as columns.
+struct Tree {
+  leftChild @0 :UInt32;       # tensor: i32 [node_count], -1 at leaves
+  rightChild @1 :UInt32;      # tensor: i32 [node_count]
+  feature @2 :UInt32;         # tensor: i32 [node_count]
+  threshold @3 :UInt32;       # tensor: f64 [node_count]
+  value @4 :UInt32;           # tensor: f64 [node_count, n_outputs, max_classes]
+  missingGoToLeft @5 :UInt32; # tensor: u8 [node_count], or noTensor
+}
+
+# DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*.
+struct TreeModel {
+  className @0 :Text;
+  task @1 :TreeTask;
+  combine @2 :TreeCombine;
+  acceptNan @3 :Bool;
+  nFeatures @4 :UInt32;
+  nOutputs @5 :UInt32;
+  nClasses @6 :List(UInt32);  # per output (classifiers)
+  classes @7 :List(Labels);   # per output (classifiers)
+  trees @8 :List(Tree);
+}
+
+struct StandardScaler {
+  nFeatures @0 :UInt32;
+  withMean @1 :Bool;
+  withStd @2 :Bool;
+  mean @3 :UInt32;            # tensor: f64 [n_features], or noTensor
+  scale @4 :UInt32;           # tensor: f64 [n_features], or noTensor
+}
+
+struct MinMaxScaler {
+  nFeatures @0 :UInt32;
+  min @1 :UInt32;             # tensor: f64 [n_features]
+  scale @2 :UInt32;           # tensor: f64 [n_features]
+  clip @3 :Bool;
+  rangeLo @4 :Float64;
+  rangeHi @5 :Float64;
+}
+
+# (Not "Pipeline": Cap'n Proto generates a nested class of that name in every struct.)
+struct PipelineModel {
+  steps @0 :List(PipelineStep);
+}
+
+struct PipelineStep {
+  name @0 :Text;
+  estimator @1 :Estimator;
+}
+
+# A pickled dict/list/tuple of estimators and plain values.
+enum BundleContainer { dict @0; list @1; tuple @2; }
+
+struct Bundle {
+  container @0 :BundleContainer;
+  members @1 :List(BundleMember);
+}
+
+struct BundleMember {
+  name @0 :Text;              # the dict key, or the list/tuple index in decimal
+  union {
+    estimator @1 :Estimator;
+    none @2 :Void;
+    bool @3 :Bool;
+    int @4 :Int64;
+    float @5 :Float64;
+    text @6 :Text;
   }
 }
 

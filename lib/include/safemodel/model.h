@@ -30,6 +30,7 @@
 #include "safemodel/keys.h"
 #include "safemodel/metadata.h"
 #include "safemodel/options.h"
+#include "safemodel/predict.h"
 #include "safemodel/status.h"
 #include "safemodel/tensor.h"
 #include "safemodel/trust.h"
@@ -38,7 +39,9 @@ namespace safemodel {
 
 // What kind of model the file holds (the schema's Estimator union).
 enum class EstimatorKind : uint8_t {
-  kWeights = 0,
+  kWeights = 0,   // a named set of tensors
+  kEstimator,     // one scikit-learn estimator (or Pipeline)
+  kBundle,        // a dict/list/tuple of estimators and plain values
 };
 std::string_view EstimatorKindName(EstimatorKind kind);
 
@@ -91,6 +94,18 @@ class Model {
   // nullptr if there is no tensor of that name.
   const TensorView* FindTensor(std::string_view name) const;
   std::span<const SignatureInfo> signatures() const;
+  // The estimator's scikit-learn class ("RandomForestClassifier",
+  // "Pipeline"); for a bundle, of the member named `member` (dict key or
+  // list/tuple index). Empty for weights or an unknown member.
+  std::string estimator_class(std::string_view member = "") const;
+  // A bundle's member names in order (empty otherwise).
+  std::vector<std::string> members() const;
+  // Runs `method` on x (rows x cols, row-major). For a bundle, `member` picks
+  // the estimator. kInvalidArgument for a bad X or member, kUnsupported for a
+  // method the estimator does not have (or a weights model).
+  Result<Output> Run(Method method, std::span<const double> x, size_t rows, size_t cols,
+                     std::string_view member = "") const;
+
   // Number of distinct trusted keys that verified.
   uint32_t trusted_signers() const;
 

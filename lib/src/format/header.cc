@@ -232,6 +232,17 @@ class HeaderParser {
                                    Text("estimator.weights.framework", e.getWeights().getFramework(), false));
         return Status::Ok();
       }
+      case schema::Estimator::LINEAR:
+      case schema::Estimator::TREES:
+      case schema::Estimator::STANDARD_SCALER:
+      case schema::Estimator::MIN_MAX_SCALER:
+      case schema::Estimator::PIPELINE:
+        // Decoded (and validated) after the tensor hashes are checked.
+        out.kind = EstimatorKind::kEstimator;
+        return Status::Ok();
+      case schema::Estimator::BUNDLE:
+        out.kind = EstimatorKind::kBundle;
+        return Status::Ok();
       case schema::Estimator::CUSTOM: {
         auto kind = e.getCustom().getKind();
         return Unsupported("header.estimator.custom: kind " +
@@ -263,7 +274,7 @@ Result<uint64_t> AssignOffsets(std::vector<TensorEntry>& tensors) {
   return *data_length;
 }
 
-Result<std::string> BuildHeader(const HeaderData& header) {
+Result<std::string> BuildHeader(const HeaderData& header, const EstimatorFiller& fill) {
   SAFEMODEL_RETURN_IF_ERROR(CheckMetadataForWrite(header.metadata));
   SAFEMODEL_RETURN_IF_ERROR(CheckText("weights framework", header.framework, false));
   try {
@@ -297,7 +308,11 @@ Result<std::string> BuildHeader(const HeaderData& header) {
                                            e.chunk_hashes.size()));
     }
     h.setDataLength(header.data_length);
-    h.initEstimator().initWeights().setFramework(AsText(header.framework));
+    if (fill) {
+      SAFEMODEL_RETURN_IF_ERROR(fill(h.initEstimator()));
+    } else {
+      h.initEstimator().initWeights().setFramework(AsText(header.framework));
+    }
     kj::Array<capnp::word> words = capnp::canonicalize(h.asReader());
     auto bytes = words.asBytes();
     return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());

@@ -7,11 +7,13 @@
 #define SAFEMODEL_FORMAT_HEADER_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "format/hashing.h"
+#include "safemodel.capnp.h"
 #include "safemodel/metadata.h"
 #include "safemodel/model.h"
 #include "safemodel/options.h"
@@ -44,9 +46,13 @@ struct HeaderData {
 // kLimitExceeded if the sizes overflow.
 Result<uint64_t> AssignOffsets(std::vector<TensorEntry>& tensors);
 
+// Fills the header's estimator union.
+using EstimatorFiller = std::function<Status(schema::Estimator::Builder)>;
+
 // The canonical single-segment message (no segment table), as bytes.
-// kInvalidArgument for values the schema cannot hold.
-Result<std::string> BuildHeader(const HeaderData& header);
+// kInvalidArgument for values the schema cannot hold. Without a filler the
+// estimator is `weights` with header.framework.
+Result<std::string> BuildHeader(const HeaderData& header, const EstimatorFiller& fill = {});
 
 // Parses and validates `words` (8-byte aligned, owned by the caller). Checks:
 // canonical form, limits, format version, metadata text, every tensor

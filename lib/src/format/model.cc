@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "format/estimator_codec.h"
 #include "format/loader.h"
 
 namespace safemodel {
@@ -12,6 +13,8 @@ using format::Loaded;
 std::string_view EstimatorKindName(EstimatorKind kind) {
   switch (kind) {
     case EstimatorKind::kWeights: return "weights";
+    case EstimatorKind::kEstimator: return "estimator";
+    case EstimatorKind::kBundle: return "bundle";
   }
   return "unknown";
 }
@@ -34,6 +37,7 @@ struct FreeDeleter {
 
 struct Model::Impl {
   Loaded loaded;
+  std::optional<format::ModelContent> content;  // estimators and bundles
   std::unique_ptr<std::byte, FreeDeleter> copy;  // copy_tensors: all tensors, 64-byte aligned
   std::vector<TensorView> views;
 };
@@ -62,6 +66,12 @@ class ModelLoader {
       impl->views.push_back(TensorView{t.name, t.dtype, t.shape, spans.back()});
     }
     if (check_hashes) SAFEMODEL_RETURN_IF_ERROR(format::CheckBody(l, spans, options));
+    if (l.header.kind != EstimatorKind::kWeights) {
+      // Only now, with every tensor verified, are the arrays read and validated.
+      auto header = l.signed_bytes().subspan(format::kPreambleSize);
+      SAFEMODEL_ASSIGN_OR_RETURN(auto content, format::DecodeContent(header, impl->views, options));
+      impl->content = std::move(content);
+    }
     return Model(std::move(impl));
   }
 };
@@ -93,6 +103,111 @@ uint64_t Model::header_size() const { return impl_->loaded.frame.header_size; }
 uint64_t Model::data_offset() const { return impl_->loaded.frame.data_offset; }
 uint64_t Model::data_length() const { return impl_->loaded.header.data_length; }
 uint64_t Model::seal_size() const { return impl_->loaded.frame.seal_size; }
+
+namespace {
+
+namespace est = safemodel::estimators;
+
+const est::Estimator* FindEstimator(const std::optional<format::ModelContent>& content, std::string_view member) {
+  if (!content) return nullptr;
+  if (const auto* e = std::get_if<est::Estimator>(&*content)) return member.empty() ? e : nullptr;
+  for (const auto& m : std::get<format::Bundle>(*content).members) {
+    if (m.name == member) return std::get_if<est::Estimator>(&m.value);
+  }
+  return nullptr;
+}
+
+Output FromMatrix(est::Matrix m) {
+  Output o;
+  o.rows = m.rows;
+  o.cols = m.cols;
+  o.numbers = std::move(m.data);
+  return o;
+}
+
+Output FromPrediction(est::Prediction p) {
+  if (auto* m = std::get_if<est::Matrix>(&p)) return FromMatrix(std::move(*m));
+  auto& l = std::get<est::Labels>(p);
+  Output o;
+  o.rows = l.rows;
+  o.cols = l.cols;
+  if (auto* i = std::get_if<std::vector<int64_t>>(&l.values)) {
+    o.kind = Output::Kind::kIntLabels;
+    o.ints = std::move(*i);
+  } else if (auto* d = std::get_if<std::vector<double>>(&l.values)) {
+    o.kind = Output::Kind::kFloatLabels;
+    o.numbers = std::move(*d);
+  } else {
+    o.kind = Output::Kind::kStringLabels;
+    o.strings = std::move(std::get<std::vector<std::string>>(l.values));
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string_view MethodName(Method m) {
+  switch (m) {
+    case Method::kPredict: return "predict";
+    case Method::kPredictProba: return "predict_proba";
+    case Method::kDecisionFunction: return "decision_function";
+    case Method::kTransform: return "transform";
+  }
+  return "unknown";
+}
+
+std::optional<Method> MethodFromName(std::string_view name) {
+  for (Method m : {Method::kPredict, Method::kPredictProba, Method::kDecisionFunction, Method::kTransform}) {
+    if (MethodName(m) == name) return m;
+  }
+  return std::nullopt;
+}
+
+std::string Model::estimator_class(std::string_view member) const {
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  return e ? e->ClassName() : "";
+}
+
+std::vector<std::string> Model::members() const {
+  std::vector<std::string> out;
+  if (impl_->content) {
+    if (const auto* b = std::get_if<format::Bundle>(&*impl_->content)) {
+      for (const auto& m : b->members) out.push_back(m.name);
+    }
+  }
+  return out;
+}
+
+Result<Output> Model::Run(Method method, std::span<const double> x, size_t rows, size_t cols,
+                          std::string_view member) const {
+  if (kind() == EstimatorKind::kWeights) return Unsupported("a weights model has no methods to run");
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  if (!e) {
+    return InvalidArgument(kind() == EstimatorKind::kBundle
+                               ? "bundle has no estimator member '" + std::string(member) + "'"
+                               : "this model is one estimator: no member may be named");
+  }
+  est::MatrixView view{x, rows, cols};
+  switch (method) {
+    case Method::kPredict: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto p, est::Predict(*e, view));
+      return FromPrediction(std::move(p));
+    }
+    case Method::kPredictProba: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictProba(*e, view));
+      return FromMatrix(std::move(m));
+    }
+    case Method::kDecisionFunction: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::DecisionFunction(*e, view));
+      return FromMatrix(std::move(m));
+    }
+    case Method::kTransform: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::Transform(*e, view));
+      return FromMatrix(std::move(m));
+    }
+  }
+  return InvalidArgument("unknown method");
+}
 
 const TensorView* Model::FindTensor(std::string_view name) const {
   for (const auto& v : impl_->views) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "format/estimator_codec.h"
 #include "format/header.h"
 #include "format/layout.h"
 #include "format/loader.h"
@@ -71,7 +72,46 @@ Status WriteModel(ByteSink& out, const std::string& header, const HeaderData& h,
   return out.Write(seal);
 }
 
+Result<std::string> SerializeContentImpl(const Metadata& metadata, const format::ModelContent& content,
+                                         ByteSink* file) {
+  // First pass: collect the arrays (indices are assigned in encoding order,
+  // so the second pass, into the real header, names the same tensors).
+  std::vector<format::OwnedTensor> owned;
+  {
+    capnp::MallocMessageBuilder scratch;
+    SAFEMODEL_RETURN_IF_ERROR(
+        format::EncodeContent(content, scratch.initRoot<schema::Estimator>(), owned));
+  }
+  std::vector<TensorView> views;
+  for (const auto& t : owned) {
+    views.push_back({t.name, t.dtype, t.shape, std::as_bytes(std::span(t.bytes.data(), t.bytes.size()))});
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, views, "", {}));
+  h.kind = std::holds_alternative<format::Bundle>(content) ? EstimatorKind::kBundle : EstimatorKind::kEstimator;
+  std::vector<format::OwnedTensor> again;
+  SAFEMODEL_ASSIGN_OR_RETURN(
+      std::string header,
+      format::BuildHeader(h, [&](schema::Estimator::Builder b) { return format::EncodeContent(content, b, again); }));
+  StringSink memory;
+  SAFEMODEL_RETURN_IF_ERROR(WriteModel(file ? *file : memory, header, h, views));
+  return std::move(memory.str());
+}
+
 }  // namespace
+
+namespace format {
+
+Result<std::string> SerializeContent(const Metadata& metadata, const ModelContent& content) {
+  return SerializeContentImpl(metadata, content, nullptr);
+}
+
+Status WriteContent(const std::string& path, const Metadata& metadata, const ModelContent& content) {
+  SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path));
+  SAFEMODEL_RETURN_IF_ERROR(SerializeContentImpl(metadata, content, &out).status());
+  return out.Commit();
+}
+
+}  // namespace format
 
 Status WriteWeights(const std::string& path, const Metadata& metadata, std::span<const TensorView> tensors,
                     std::string_view framework, const WriteOptions& options) {

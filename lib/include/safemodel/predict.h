@@ -1,0 +1,37 @@
+// safemodel/predict.h — running a loaded estimator.
+//
+// Input is a row-major matrix of doubles (rows x cols); NaN is allowed where
+// scikit-learn allows it. Output mirrors scikit-learn's: numbers for
+// predict_proba / decision_function / transform and regressors' predict,
+// class labels of the stored kind for classifiers' predict. Outputs that
+// scikit-learn returns 1-d come back with cols = 1.
+#ifndef SAFEMODEL_PREDICT_H_
+#define SAFEMODEL_PREDICT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace safemodel {
+
+enum class Method : uint8_t { kPredict, kPredictProba, kDecisionFunction, kTransform };
+std::string_view MethodName(Method m);
+// "predict", "predict_proba", "decision_function", "transform".
+std::optional<Method> MethodFromName(std::string_view name);
+
+struct Output {
+  enum class Kind : uint8_t { kNumbers, kIntLabels, kFloatLabels, kStringLabels };
+  Kind kind = Kind::kNumbers;
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<double> numbers;       // kNumbers, kFloatLabels (row-major)
+  std::vector<int64_t> ints;         // kIntLabels
+  std::vector<std::string> strings;  // kStringLabels
+};
+
+}  // namespace safemodel
+
+#endif  // SAFEMODEL_PREDICT_H_
