@@ -22,6 +22,7 @@
 #include "safemodel/version.h"
 #include "safemodel/weights_io.h"
 #include "safemodel/writer.h"
+#include "predict.h"
 #include "terminal.h"
 
 namespace safemodel::cli {
@@ -241,7 +242,11 @@ nlohmann::json InspectJson(const Model& m) {
           {"data_offset", m.data_offset()},
           {"data_length", m.data_length()},
           {"seal_size", m.seal_size()},
-          {"estimator", {{"kind", EstimatorKindName(m.kind())}, {"framework", m.weights_framework()}}},
+          {"estimator",
+           {{"kind", EstimatorKindName(m.kind())},
+            {"framework", m.weights_framework()},
+            {"class", m.estimator_class()},
+            {"members", m.members()}}},
           {"metadata", MetadataJson(m.metadata())},
           {"tensors", tensors},
           {"signatures", sigs},
@@ -260,6 +265,10 @@ void PrintInspect(const std::string& path, const Model& m) {
               static_cast<unsigned long long>(m.file_size()), m.format_version());
   std::printf("estimator: %s", std::string(EstimatorKindName(m.kind())).c_str());
   if (!m.weights_framework().empty()) std::printf(" (framework: %s)", Escape(m.weights_framework()).c_str());
+  if (!m.estimator_class().empty()) std::printf(" %s", Escape(m.estimator_class()).c_str());
+  for (const auto& member : m.members()) {
+    std::printf("\n  member %s: %s", Escape(member).c_str(), Escape(m.estimator_class(member)).c_str());
+  }
   std::printf("\nmetadata:\n");
   const std::pair<const char*, const std::string*> fields[] = {
       {"name", &md.name}, {"description", &md.description}, {"license", &md.license},
@@ -362,6 +371,31 @@ int ExportWeights(const ExportArgs& a) {
   return kExitOk;
 }
 
+// ---- predict ----------------------------------------------------------------
+
+struct PredictArgs {
+  std::string model, input, output, method = "predict", member;
+  TrustArgs trust;
+};
+
+int Predict(const PredictArgs& a) {
+  auto method = MethodFromName(a.method);
+  if (!method) return Usage("unknown method '" + a.method + "'");
+  auto x = ReadInputMatrix(a.input);
+  if (!x.ok()) return Fail(x.status());
+  auto model = OpenTrusted(a.model, a.trust);
+  if (!model.ok()) return Fail(model.status().Wrap(a.model));
+  auto out = model->Run(*method, x->data, x->rows, x->cols, a.member);
+  if (!out.ok()) return Fail(out.status().Wrap(a.model));
+  const std::string csv = FormatCsv(*out);
+  if (a.output.empty()) {
+    std::fwrite(csv.data(), 1, csv.size(), stdout);
+    return kExitOk;
+  }
+  Status s = WriteFileAtomically(a.output, csv);
+  return s.ok() ? kExitOk : Fail(s);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -420,6 +454,17 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"safetensors", "npz"}));
   AddTrustOptions(exp, ex.trust, true);
 
+  PredictArgs pr;
+  auto* predict = app.add_subcommand("predict", "Run a verified estimator on CSV or .npy input");
+  predict->add_option("model", pr.model, "Model file")->required();
+  predict->add_option("--input,-i", pr.input, "X: CSV (comma-separated, no header, nan allowed) or .npy")
+      ->required()->check(CLI::ExistingFile);
+  predict->add_option("--method,-m", pr.method, "predict (default), predict_proba, decision_function, transform")
+      ->check(CLI::IsMember({"predict", "predict_proba", "decision_function", "transform"}));
+  predict->add_option("--output,-o", pr.output, "Write CSV here instead of stdout");
+  predict->add_option("--member", pr.member, "Bundle member: dict key, or list/tuple index");
+  AddTrustOptions(predict, pr.trust, true);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -432,6 +477,7 @@ int Main(int argc, char** argv) {
   if (*inspect) return Inspect(inspect_path, inspect_json);
   if (*import) return ImportWeights(im);
   if (*exp) return ExportWeights(ex);
+  if (*predict) return Predict(pr);
   return kExitUsage;
 }
 
