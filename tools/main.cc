@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "safemodel/convert.h"
 #include "safemodel/io.h"
 #include "safemodel/keys.h"
 #include "safemodel/model.h"
@@ -371,6 +372,65 @@ int ExportWeights(const ExportArgs& a) {
   return kExitOk;
 }
 
+// ---- convert / scan -----------------------------------------------------------
+
+struct ConvertArgs {
+  std::string input, output, secret_key, comment;
+};
+
+Result<std::optional<SecretKey>> LoadSecretKey(const std::string& path) {
+  if (path.empty()) return std::optional<SecretKey>();
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path, 1 << 16));
+  SAFEMODEL_ASSIGN_OR_RETURN(bool encrypted, SecretKeyFileIsEncrypted(text));
+  std::optional<std::string> password;
+  if (encrypted) {
+    password = ReadPassword("Password for " + path, false);
+    if (!password) return InvalidArgument("no password given");
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(SecretKey sk, ParseSecretKeyFile(text, password));
+  return std::optional<SecretKey>(std::move(sk));
+}
+
+int Convert(const ConvertArgs& a) {
+  // The key first: a wrong password must not leave an unsigned output.
+  auto key = LoadSecretKey(a.secret_key);
+  if (!key.ok()) return Fail(key.status().Wrap(a.secret_key));
+  if (Status s = ConvertFile(a.input, a.output); !s.ok()) return Fail(s.Wrap(a.input));
+  if (*key) {
+    if (Status s = SignFile(a.output, **key, a.comment); !s.ok()) {
+      std::remove(a.output.c_str());
+      return Fail(s.Wrap(a.output));
+    }
+  }
+  std::printf("converted %s -> %s%s\n", a.input.c_str(), a.output.c_str(), *key ? " (signed)" : " (unsigned)");
+  return kExitOk;
+}
+
+int Scan(const std::string& path, bool json) {
+  auto r = ScanFile(path);
+  if (!r.ok()) return Fail(r.status());
+  if (json) {
+    nlohmann::json globals = nlohmann::json::array();
+    for (const auto& g : r->globals) {
+      globals.push_back({{"offset", g.offset}, {"opcode", g.opcode}, {"module", g.module}, {"name", g.name},
+                         {"allowed", g.allowed}, {"reason", g.reason}});
+    }
+    nlohmann::json j = {{"file", path}, {"container", r->container}, {"globals", globals},
+                        {"disallowed", r->disallowed_total}, {"error", r->error}, {"ok", r->all_allowed()}};
+    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  } else {
+    std::printf("%s: %s, %zu global(s), %llu not allowed\n", Escape(path).c_str(), Escape(r->container).c_str(),
+                r->globals.size(), static_cast<unsigned long long>(r->disallowed_total));
+    for (const auto& g : r->globals) {
+      std::printf("  %s pickle@0x%llx %s %s.%s  %s\n", g.allowed ? "ok     " : "REFUSED",
+                  static_cast<unsigned long long>(g.offset), g.opcode.c_str(), Escape(g.module).c_str(),
+                  Escape(g.name).c_str(), Escape(g.reason).c_str());
+    }
+    if (!r->error.empty()) std::printf("  stream error: %s\n", Escape(r->error).c_str());
+  }
+  return r->all_allowed() ? kExitOk : kExitRefused;
+}
+
 // ---- predict ----------------------------------------------------------------
 
 struct PredictArgs {
@@ -454,6 +514,22 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"safetensors", "npz"}));
   AddTrustOptions(exp, ex.trust, true);
 
+  ConvertArgs cv;
+  auto* convert = app.add_subcommand(
+      "convert", "Convert a pickle/joblib model to .smdl without running it (parsed in a sandbox)");
+  convert->add_option("input", cv.input, "pickle or joblib file (detected from its bytes)")
+      ->required()->check(CLI::ExistingFile);
+  convert->add_option("--output,-o", cv.output, "Output .smdl file")->required();
+  convert->add_option("--secret-key,-s", cv.secret_key, "Sign the output with this key")->check(CLI::ExistingFile);
+  convert->add_option("--comment,-c", cv.comment, "Trusted comment for the signature");
+
+  std::string scan_path;
+  bool scan_json = false;
+  auto* scan = app.add_subcommand(
+      "scan", "List every global a pickle/joblib file names, allowed or not (nothing is run or converted)");
+  scan->add_option("input", scan_path, "pickle or joblib file")->required()->check(CLI::ExistingFile);
+  scan->add_flag("--json", scan_json, "Print JSON");
+
   PredictArgs pr;
   auto* predict = app.add_subcommand("predict", "Run a verified estimator on CSV or .npy input");
   predict->add_option("model", pr.model, "Model file")->required();
@@ -478,6 +554,8 @@ int Main(int argc, char** argv) {
   if (*import) return ImportWeights(im);
   if (*exp) return ExportWeights(ex);
   if (*predict) return Predict(pr);
+  if (*convert) return Convert(cv);
+  if (*scan) return Scan(scan_path, scan_json);
   return kExitUsage;
 }
 

@@ -5,6 +5,9 @@
 //
 // Jobs:
 //   echo                 copy stdin to stdout (tests the plumbing)
+//   convert CREATED      pickle/joblib on stdin -> unsigned .smdl on stdout
+//                        (CREATED: creation time, seconds since the epoch)
+//   scan                 pickle/joblib on stdin -> JSON list of its globals
 //   selftest SYSCALL     try a forbidden call (open, execve, socket, fork)
 //                        after entering the sandbox: the filter must kill us
 //   control SYSCALL      the same without the sandbox (the tests' control)
@@ -14,9 +17,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "format/estimator_codec.h"
+#include "mapping/mapping.h"
+#include "pickle/vm.h"
+#include "safemodel/version.h"
+#include "safemodel/writer.h"
 #include "sandbox/sandbox.h"
 
 namespace {
@@ -42,6 +53,38 @@ int TryForbidden(const std::string& what) {
   return 0;
 }
 
+safemodel::Result<std::string> Convert(std::span<const std::byte> input, int64_t created) {
+  using namespace safemodel;  // NOLINT: a thin driver
+  SAFEMODEL_ASSIGN_OR_RETURN(pickle::Graph graph, pickle::ParseModelBytes(input));
+  SAFEMODEL_ASSIGN_OR_RETURN(mapping::Converted c, mapping::MapGraph(graph));
+  c.metadata.producer = "safemodel convert";
+  c.metadata.producer_version = Version();
+  c.metadata.created_unix = created;
+  // One thread: the filter forbids starting threads (and reading /sys).
+  if (c.content) return format::SerializeContent(c.metadata, *c.content, /*hash_threads=*/1);
+  std::vector<TensorView> views;
+  for (const auto& t : c.weights) {
+    views.push_back({t.name, t.dtype, t.shape, std::as_bytes(std::span(t.bytes.data(), t.bytes.size()))});
+  }
+  WriteOptions options;
+  options.hash_threads = 1;
+  return SerializeWeights(c.metadata, views, "numpy", options);
+}
+
+std::string Scan(std::span<const std::byte> input) {
+  auto report = safemodel::pickle::ScanModelBytes(input);
+  nlohmann::json globals = nlohmann::json::array();
+  for (const auto& g : report.globals) {
+    globals.push_back({{"offset", g.offset}, {"opcode", g.opcode}, {"module", g.module}, {"name", g.name},
+                       {"allowed", g.allowed}, {"reason", g.reason}});
+  }
+  nlohmann::json j = {{"container", report.container},
+                      {"globals", globals},
+                      {"disallowed_total", report.disallowed_total},
+                      {"error", report.status.ok() ? "" : report.status.ToString()}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 int Run(int argc, char** argv) {
@@ -53,8 +96,19 @@ int Run(int argc, char** argv) {
   if (job == "selftest" && argc == 3) return TryForbidden(argv[2]);
   auto input = safemodel::sandbox::ReadAllStdin();
   if (!input.ok()) return Refuse(input.status());
+  const auto bytes = std::as_bytes(std::span(input->data(), input->size()));
   if (job == "echo") {
     auto s = safemodel::sandbox::WriteAllStdout(*input);
+    return s.ok() ? 0 : Refuse(s);
+  }
+  if (job == "scan") {
+    auto s = safemodel::sandbox::WriteAllStdout(Scan(bytes));
+    return s.ok() ? 0 : Refuse(s);
+  }
+  if (job == "convert" && argc == 3) {
+    auto out = Convert(bytes, std::strtoll(argv[2], nullptr, 10));
+    if (!out.ok()) return Refuse(out.status());
+    auto s = safemodel::sandbox::WriteAllStdout(*out);
     return s.ok() ? 0 : Refuse(s);
   }
   return 2;

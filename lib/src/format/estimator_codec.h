@@ -58,8 +58,11 @@ Result<ModelContent> DecodeContent(std::span<const std::byte> header_words,
                                    std::span<const TensorView> tensors, const LoadOptions& options);
 
 // An unsigned file holding `content` (atomic write / in memory).
+// `hash_threads` as in WriteOptions (the sandboxed child passes 1: it may
+// not start threads).
 Status WriteContent(const std::string& path, const Metadata& metadata, const ModelContent& content);
-Result<std::string> SerializeContent(const Metadata& metadata, const ModelContent& content);
+Result<std::string> SerializeContent(const Metadata& metadata, const ModelContent& content,
+                                     unsigned hash_threads = 0);
 
 }  // namespace safemodel::format
 

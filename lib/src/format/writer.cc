@@ -73,7 +73,7 @@ Status WriteModel(ByteSink& out, const std::string& header, const HeaderData& h,
 }
 
 Result<std::string> SerializeContentImpl(const Metadata& metadata, const format::ModelContent& content,
-                                         ByteSink* file) {
+                                         ByteSink* file, unsigned hash_threads) {
   // First pass: collect the arrays (indices are assigned in encoding order,
   // so the second pass, into the real header, names the same tensors).
   std::vector<format::OwnedTensor> owned;
@@ -86,7 +86,9 @@ Result<std::string> SerializeContentImpl(const Metadata& metadata, const format:
   for (const auto& t : owned) {
     views.push_back({t.name, t.dtype, t.shape, std::as_bytes(std::span(t.bytes.data(), t.bytes.size()))});
   }
-  SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, views, "", {}));
+  WriteOptions options;
+  options.hash_threads = hash_threads;
+  SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(metadata, views, "", options));
   h.kind = std::holds_alternative<format::Bundle>(content) ? EstimatorKind::kBundle : EstimatorKind::kEstimator;
   std::vector<format::OwnedTensor> again;
   SAFEMODEL_ASSIGN_OR_RETURN(
@@ -101,13 +103,13 @@ Result<std::string> SerializeContentImpl(const Metadata& metadata, const format:
 
 namespace format {
 
-Result<std::string> SerializeContent(const Metadata& metadata, const ModelContent& content) {
-  return SerializeContentImpl(metadata, content, nullptr);
+Result<std::string> SerializeContent(const Metadata& metadata, const ModelContent& content, unsigned hash_threads) {
+  return SerializeContentImpl(metadata, content, nullptr, hash_threads);
 }
 
 Status WriteContent(const std::string& path, const Metadata& metadata, const ModelContent& content) {
   SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path));
-  SAFEMODEL_RETURN_IF_ERROR(SerializeContentImpl(metadata, content, &out).status());
+  SAFEMODEL_RETURN_IF_ERROR(SerializeContentImpl(metadata, content, &out, 0).status());
   return out.Commit();
 }
 

@@ -61,6 +61,8 @@ class AtomicFile final : public ByteSink {
   Status CopyFrom(int src_fd, uint64_t offset, uint64_t length);
   uint64_t written() const override { return written_; }
   int fd() const { return fd_; }
+  // The temporary file's path (readable before Commit, e.g. to check it).
+  const std::string& temp_path() const { return tmp_; }
   Status Commit();
 
  private:

@@ -1,0 +1,184 @@
+#include "mapping/sklearn.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "util/text.h"
+
+namespace safemodel::mapping {
+
+using pickle::Kind;
+using pickle::Value;
+
+namespace {
+
+struct ClassEntry {
+  std::string_view module;
+  std::string_view name;
+  Family family;
+};
+
+// Exact (module, class) pairs: the current private module and the public
+// module scikit-learn used before 0.22.
+constexpr ClassEntry kClasses[] = {
+    {"sklearn.linear_model._base", "LinearRegression", Family::kLinearRegressor},
+    {"sklearn.linear_model.base", "LinearRegression", Family::kLinearRegressor},
+    {"sklearn.linear_model._ridge", "Ridge", Family::kLinearRegressor},
+    {"sklearn.linear_model.ridge", "Ridge", Family::kLinearRegressor},
+    {"sklearn.linear_model._coordinate_descent", "Lasso", Family::kLinearRegressor},
+    {"sklearn.linear_model.coordinate_descent", "Lasso", Family::kLinearRegressor},
+    {"sklearn.linear_model._coordinate_descent", "ElasticNet", Family::kLinearRegressor},
+    {"sklearn.linear_model.coordinate_descent", "ElasticNet", Family::kLinearRegressor},
+    {"sklearn.linear_model._stochastic_gradient", "SGDRegressor", Family::kLinearRegressor},
+    {"sklearn.linear_model.stochastic_gradient", "SGDRegressor", Family::kLinearRegressor},
+    {"sklearn.linear_model._logistic", "LogisticRegression", Family::kLogisticRegression},
+    {"sklearn.linear_model.logistic", "LogisticRegression", Family::kLogisticRegression},
+    {"sklearn.linear_model._stochastic_gradient", "SGDClassifier", Family::kSgdClassifier},
+    {"sklearn.linear_model.stochastic_gradient", "SGDClassifier", Family::kSgdClassifier},
+    {"sklearn.svm._classes", "LinearSVC", Family::kLinearSvc},
+    {"sklearn.svm.classes", "LinearSVC", Family::kLinearSvc},
+    {"sklearn.tree._classes", "DecisionTreeClassifier", Family::kTree},
+    {"sklearn.tree.tree", "DecisionTreeClassifier", Family::kTree},
+    {"sklearn.tree._classes", "DecisionTreeRegressor", Family::kTree},
+    {"sklearn.tree.tree", "DecisionTreeRegressor", Family::kTree},
+    {"sklearn.tree._classes", "ExtraTreeClassifier", Family::kTree},
+    {"sklearn.tree.tree", "ExtraTreeClassifier", Family::kTree},
+    {"sklearn.tree._classes", "ExtraTreeRegressor", Family::kTree},
+    {"sklearn.tree.tree", "ExtraTreeRegressor", Family::kTree},
+    {"sklearn.ensemble._forest", "RandomForestClassifier", Family::kForest},
+    {"sklearn.ensemble.forest", "RandomForestClassifier", Family::kForest},
+    {"sklearn.ensemble._forest", "RandomForestRegressor", Family::kForest},
+    {"sklearn.ensemble.forest", "RandomForestRegressor", Family::kForest},
+    {"sklearn.ensemble._forest", "ExtraTreesClassifier", Family::kForest},
+    {"sklearn.ensemble.forest", "ExtraTreesClassifier", Family::kForest},
+    {"sklearn.ensemble._forest", "ExtraTreesRegressor", Family::kForest},
+    {"sklearn.ensemble.forest", "ExtraTreesRegressor", Family::kForest},
+    {"sklearn.preprocessing._data", "StandardScaler", Family::kStandardScaler},
+    {"sklearn.preprocessing.data", "StandardScaler", Family::kStandardScaler},
+    {"sklearn.preprocessing._data", "MinMaxScaler", Family::kMinMaxScaler},
+    {"sklearn.preprocessing.data", "MinMaxScaler", Family::kMinMaxScaler},
+    {"sklearn.pipeline", "Pipeline", Family::kPipeline},
+};
+
+Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
+  estimators::StandardScalerInput in;
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.with_mean, a.Bool("with_mean"));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.with_std, a.Bool("with_std"));
+  std::vector<double> mean, scale;
+  // mean_ / scale_ are None when the corresponding step is off.
+  if (const Value* m = a.Get("mean_"); m != nullptr && m->kind != Kind::kNone) {
+    SAFEMODEL_ASSIGN_OR_RETURN(mean, ReadDoubles(m, a.Field("mean_"), nullptr));
+    in.mean = mean;
+  } else if (in.with_mean) {
+    return a.Refuse(m, "with_mean is set but attribute 'mean_' is missing");
+  }
+  if (const Value* s = a.Get("scale_"); s != nullptr && s->kind != Kind::kNone) {
+    SAFEMODEL_ASSIGN_OR_RETURN(scale, ReadDoubles(s, a.Field("scale_"), nullptr));
+    in.scale = scale;
+  } else if (in.with_std) {
+    return a.Refuse(s, "with_std is set but attribute 'scale_' is missing");
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(auto built, estimators::BuildStandardScaler(in, a.path()));
+  return estimators::Estimator{std::move(built)};
+}
+
+Result<estimators::Estimator> MapMinMaxScaler(const Attrs& a) {
+  estimators::MinMaxScalerInput in;
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto min, a.Doubles("min_"));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto scale, a.Doubles("scale_"));
+  in.min = min;
+  in.scale = scale;
+  // clip arrived in 0.24; older files predict without it.
+  if (a.Get("clip") != nullptr) {
+    SAFEMODEL_ASSIGN_OR_RETURN(in.clip, a.Bool("clip"));
+  } else if (a.ver() >= 24) {
+    return a.Refuse(nullptr, "missing attribute 'clip'");
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* fr, a.Need("feature_range"));
+  if ((fr->kind != Kind::kTuple && fr->kind != Kind::kList) || fr->items.size() != 2) {
+    return Corruption(Where(fr, a.Field("feature_range")) + ": expected a pair, got " + pickle::Describe(fr));
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(in.range_lo, ReadNumber(fr->items[0], a.Field("feature_range[0]")));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.range_hi, ReadNumber(fr->items[1], a.Field("feature_range[1]")));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto built, estimators::BuildMinMaxScaler(in, a.path()));
+  return estimators::Estimator{std::move(built)};
+}
+
+Result<estimators::Estimator> MapPipeline(const Attrs& a, MapContext& ctx) {
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* steps, a.Need("steps"));
+  if (steps->kind != Kind::kList && steps->kind != Kind::kTuple) {
+    return Corruption(Where(steps, a.Field("steps")) + ": expected a list of (name, estimator), got " +
+                      pickle::Describe(steps));
+  }
+  std::vector<std::string> names;
+  std::vector<estimators::Estimator> built;
+  for (size_t i = 0; i < steps->items.size(); ++i) {
+    const std::string where = a.Field("steps[" + std::to_string(i) + "]");
+    const Value* step = steps->items[i];
+    if (step == nullptr || (step->kind != Kind::kTuple && step->kind != Kind::kList) || step->items.size() != 2) {
+      return Corruption(Where(step, where) + ": expected a (name, estimator) pair, got " + pickle::Describe(step));
+    }
+    SAFEMODEL_ASSIGN_OR_RETURN(std::string name, ReadStr(step->items[0], where + "[0]"));
+    const Value* est = step->items[1];
+    // scikit-learn skips these steps in predict and transform.
+    if (est == nullptr || est->kind == Kind::kNone || est->IsStr("passthrough")) continue;
+    SAFEMODEL_ASSIGN_OR_RETURN(auto e, MapEstimator(est, where, ctx));
+    names.push_back(std::move(name));
+    built.push_back(std::move(e));
+  }
+  return estimators::BuildPipeline(std::move(names), std::move(built), a.path());
+}
+
+}  // namespace
+
+std::optional<Family> FindFamily(std::string_view module, std::string_view name) {
+  for (const ClassEntry& e : kClasses) {
+    if (e.module == module && e.name == name) return e.family;
+  }
+  return std::nullopt;
+}
+
+Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& path, MapContext& ctx) {
+  if (obj == nullptr || obj->kind != Kind::kObject) {
+    return Unsupported(Where(obj, path) + ": expected a scikit-learn estimator, got " + pickle::Describe(obj));
+  }
+  auto family = FindFamily(obj->module, obj->name);
+  if (!family) {
+    return Unsupported(Where(obj, path) + ": " + EscapeForTerminal(obj->module + "." + obj->name) +
+                       " is not a supported estimator");
+  }
+  // Pipelines nest through this function; bound the recursion before the
+  // builder's own depth check sees the result.
+  if (ctx.depth > estimators::kMaxPipelineDepth) {
+    return LimitExceeded(Where(obj, path) + ": pipelines nested deeper than " +
+                         std::to_string(estimators::kMaxPipelineDepth));
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(Attrs a, Attrs::Open(obj, path));
+  ctx.sklearn_versions.insert(a.version());
+  Result<estimators::Estimator> r = Status(Code::kUnsupported, "unreachable");
+  switch (*family) {
+    case Family::kLinearRegressor:
+    case Family::kLogisticRegression:
+    case Family::kSgdClassifier:
+    case Family::kLinearSvc: r = MapLinear(a, *family); break;
+    case Family::kTree:
+    case Family::kForest: r = MapTrees(a, *family, ctx); break;
+    case Family::kStandardScaler: r = MapStandardScaler(a); break;
+    case Family::kMinMaxScaler: r = MapMinMaxScaler(a); break;
+    case Family::kPipeline:
+      ++ctx.depth;
+      r = MapPipeline(a, ctx);
+      --ctx.depth;
+      break;
+  }
+  if (!r.ok() && r.status().message().rfind("pickle@", 0) != 0) {
+    // Builder errors name the model path; add the object's place in the file.
+    return r.status().Wrap(At(obj));
+  }
+  return r;
+}
+
+}  // namespace safemodel::mapping

@@ -1,0 +1,50 @@
+// The scikit-learn adapters: one per family, each reading the attributes
+// predict needs from an estimator object's state and feeding the checked
+// builder of lib/src/estimators.
+#ifndef SAFEMODEL_MAPPING_SKLEARN_H_
+#define SAFEMODEL_MAPPING_SKLEARN_H_
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "estimators/estimator.h"
+#include "mapping/graph_read.h"
+#include "pickle/value.h"
+#include "safemodel/status.h"
+
+namespace safemodel::mapping {
+
+enum class Family : uint8_t {
+  kLinearRegressor,   // LinearRegression, Ridge, Lasso, ElasticNet, SGDRegressor
+  kLogisticRegression,
+  kSgdClassifier,
+  kLinearSvc,
+  kTree,              // DecisionTree*/ExtraTree*
+  kForest,            // RandomForest*/ExtraTrees*
+  kStandardScaler,
+  kMinMaxScaler,
+  kPipeline,
+};
+
+// The family of an estimator class under any of its module paths (current
+// and pre-0.22), or nullopt.
+std::optional<Family> FindFamily(std::string_view module, std::string_view name);
+
+// What the adapters collect while mapping.
+struct MapContext {
+  std::set<std::string> sklearn_versions;
+  int depth = 0;  // pipeline nesting, bounded below kMaxPipelineDepth + 1
+};
+
+// Maps an estimator object (kObject of a supported class). `path` names it in
+// messages ("RandomForestClassifier", "root['model'].steps[1]").
+Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::string& path, MapContext& ctx);
+
+// Per-family adapters (obj already opened).
+Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
+Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
+
+}  // namespace safemodel::mapping
+
+#endif  // SAFEMODEL_MAPPING_SKLEARN_H_

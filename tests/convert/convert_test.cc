@@ -1,0 +1,169 @@
+// `safemodel convert` and `safemodel scan` end to end: real scikit-learn
+// pickles convert and predict as scikit-learn does; hostile files are refused
+// with exit 1, a place, no output file and no side effect; the public hostile
+// corpus is refused whole.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace safemodel::testing {
+namespace {
+
+const std::string kCorpus = std::string(SAFEMODEL_SOURCE_DIR) + "/../shared/corpus/hostile-public";
+
+RunResult Py(const std::string& dir, const std::string& code) {
+  WriteFile(dir + "/gen.py", code);
+  return Run({"/usr/bin/python3", dir + "/gen.py"});
+}
+
+class ConvertTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  std::string P(const std::string& name) { return dir_ / name; }
+};
+
+TEST_F(ConvertTest, ForestPickleConvertsAndPredictsLikeScikitLearn) {
+  auto r = Py(dir_.path(), R"(
+import pickle, numpy as np, sys
+from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
+X, y = make_classification(n_samples=200, n_features=6, random_state=0)
+labels = np.array(["no", "yes"])[y]
+clf = RandomForestClassifier(n_estimators=7, random_state=0).fit(X, labels)
+d = sys.argv[0].rsplit("/", 1)[0]
+with open(d + "/rf.pkl", "wb") as f: pickle.dump(clf, f, protocol=4)
+np.savetxt(d + "/x.csv", X[:50], delimiter=",", fmt="%.17g")
+open(d + "/want.txt", "w").write("\n".join(clf.predict(X[:50])) + "\n")
+)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Cli({"keygen", "-p", P("k.pub"), "-s", P("k.key"), "-W"});
+  r = Cli({"convert", P("rf.pkl"), "-o", P("rf.smdl"), "--secret-key", P("k.key")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"predict", P("rf.smdl"), "--input", P("x.csv"), "-p", P("k.pub")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, ReadFile(P("want.txt")));
+  r = Cli({"inspect", P("rf.smdl")});
+  EXPECT_NE(r.out.find("RandomForestClassifier"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("scikit-learn"), std::string::npos) << r.out;
+}
+
+TEST_F(ConvertTest, CompressedJoblibAndStateDicts) {
+  auto r = Py(dir_.path(), R"(
+import joblib, numpy as np, sys
+from sklearn.linear_model import LogisticRegression
+d = sys.argv[0].rsplit("/", 1)[0]
+rng = np.random.default_rng(1)
+X = rng.standard_normal((80, 4)); y = (X[:, 0] + X[:, 1] > 0).astype(int)
+clf = LogisticRegression().fit(X, y)
+joblib.dump(clf, d + "/lr.joblib", compress=3)
+np.savetxt(d + "/x.csv", X[:20], delimiter=",", fmt="%.17g")
+np.savetxt(d + "/want.csv", clf.predict_proba(X[:20]), delimiter=",", fmt="%.17g")
+joblib.dump({"w": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.zeros(3)}, d + "/state.joblib")
+)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"convert", P("lr.joblib"), "-o", P("lr.smdl")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"predict", P("lr.smdl"), "--input", P("x.csv"), "--method", "predict_proba", "--allow-unsigned"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Within 1e-9 relative of scikit-learn's.
+  std::istringstream got(r.out), want(ReadFile(P("want.csv")));
+  std::string g, w;
+  int n = 0;
+  while (std::getline(want, w) && std::getline(got, g)) {
+    double a0, a1, b0, b1;
+    ASSERT_EQ(std::sscanf(g.c_str(), "%lf,%lf", &a0, &a1), 2) << g;
+    ASSERT_EQ(std::sscanf(w.c_str(), "%lf,%lf", &b0, &b1), 2) << w;
+    EXPECT_NEAR(a0, b0, 1e-9 * std::max(1.0, std::fabs(b0)));
+    EXPECT_NEAR(a1, b1, 1e-9 * std::max(1.0, std::fabs(b1)));
+    ++n;
+  }
+  EXPECT_EQ(n, 20);
+  r = Cli({"convert", P("state.joblib"), "-o", P("state.smdl")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"inspect", P("state.smdl"), "--json"});
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["estimator"]["kind"], "weights");
+  EXPECT_EQ(j["tensors"].size(), 2u);
+}
+
+TEST_F(ConvertTest, PayloadIsRefusedWithPlaceNoOutputAndNoSideEffect) {
+  const std::string canary = P("canary");
+  auto r = Py(dir_.path(), R"(
+import pickle, os, sys
+d = sys.argv[0].rsplit("/", 1)[0]
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("touch " + d + "/canary",))
+with open(d + "/evil.pkl", "wb") as f: pickle.dump(Evil(), f, protocol=2)
+)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"convert", P("evil.pkl"), "-o", P("evil.smdl")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("pickle@0x"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("system"), std::string::npos) << r.err;
+  EXPECT_FALSE(FileExists(P("evil.smdl")));
+  EXPECT_FALSE(FileExists(canary));
+  r = Cli({"scan", P("evil.pkl")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("REFUSED"), std::string::npos) << r.out;
+  EXPECT_FALSE(FileExists(canary));
+  for (const auto& name : ListDir(dir_.path())) EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+}
+
+TEST_F(ConvertTest, ScanOfACleanModelExits0) {
+  auto r = Py(dir_.path(), R"(
+import pickle, sys
+from sklearn.preprocessing import StandardScaler
+d = sys.argv[0].rsplit("/", 1)[0]
+pickle.dump(StandardScaler().fit([[0.0, 1.0], [2.0, 3.0]]), open(d + "/s.pkl", "wb"))
+)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli({"scan", P("s.pkl"), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ok"], true);
+  bool saw = false;
+  for (const auto& g : j["globals"]) saw |= g["name"] == "StandardScaler";
+  EXPECT_TRUE(saw) << r.out;
+}
+
+TEST(HostileCorpus, EveryMaliciousOrMalformedSampleIsRefusedByConvertAndScan) {
+  ASSERT_TRUE(FileExists(kCorpus + "/manifest.json")) << "missing " << kCorpus;
+  auto manifest = nlohmann::json::parse(ReadFile(kCorpus + "/manifest.json"));
+  TempDir dir;
+  int refused = 0, total = 0;
+  for (const auto& [name, entry] : manifest.items()) {
+    const std::string kind = entry.value("kind", "");
+    if (kind != "malicious" && kind != "malformed") continue;
+    ++total;
+    const std::string out = dir / "o.smdl";
+    auto start = std::chrono::steady_clock::now();
+    auto r = Cli({"convert", kCorpus + "/" + name, "-o", out});
+    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 1) << name << ": " << r.err;
+    EXPECT_EQ(r.signal, 0) << name;
+    EXPECT_FALSE(FileExists(out)) << name;
+    EXPECT_LT(secs, 20) << name;
+    EXPECT_FALSE(r.err.empty()) << name;
+    if (r.exit_code == 1 && !FileExists(out)) ++refused;
+    std::filesystem::remove(out);
+    // scan refuses every sample that names code we do not allow.
+    if (!entry.value("non_benign_globals", nlohmann::json::array()).empty()) {
+      auto s = Cli({"scan", kCorpus + "/" + name});
+      EXPECT_EQ(s.exit_code, 1) << name << ": " << s.out << s.err;
+    }
+  }
+  EXPECT_EQ(refused, total);
+  EXPECT_GT(total, 100);
+}
+
+}  // namespace
+}  // namespace safemodel::testing
