@@ -37,4 +37,24 @@ else
 fi
 echo "== export-weights back to safetensors"
 "$sm" export-weights model.smdl -o roundtrip.safetensors --public-key demo.pub
+echo "== a scikit-learn pickle, converted without unpickling (in the sandbox), then predicted in C++"
+/usr/bin/python3 -c '
+import pickle, numpy as np
+from sklearn.datasets import load_iris
+from sklearn.ensemble import RandomForestClassifier
+X, y = load_iris(return_X_y=True)
+names = np.array(["setosa", "versicolor", "virginica"])[y]
+pickle.dump(RandomForestClassifier(n_estimators=10, random_state=0).fit(X, names), open("iris.pkl", "wb"))
+np.savetxt("iris.csv", X[::30], delimiter=",")'
+"$sm" scan iris.pkl | head -3
+"$sm" convert iris.pkl -o iris.smdl --secret-key demo.key
+"$sm" predict iris.smdl --input iris.csv --public-key demo.pub
+echo "== a pickle that runs a command is refused (and the command never runs)"
+/usr/bin/python3 -c '
+import pickle, os
+class Evil:
+    def __reduce__(self): return (os.system, ("touch pwned",))
+pickle.dump(Evil(), open("evil.pkl", "wb"))'
+if "$sm" convert evil.pkl -o evil.smdl; then echo "demo FAILED: payload accepted"; exit 1; fi
+[ ! -e pwned ] && [ ! -e evil.smdl ] && echo "(refused; nothing ran, nothing written)"
 echo "demo OK"
