@@ -167,3 +167,85 @@ TEST(HostileCorpus, EveryMaliciousOrMalformedSampleIsRefusedByConvertAndScan) {
 
 }  // namespace
 }  // namespace safemodel::testing
+
+namespace safemodel::testing {
+namespace {
+
+// Hostile files made from real models: each must be refused by convert with
+// exit 1, a pickle@ place, no output and no canary.
+struct HostileCase {
+  const char* name;
+  const char* python;  // writes <dir>/h.bin; may reference `canary`
+  const char* place;   // substring of the message
+};
+
+const HostileCase kHostile[] = {
+    {"payload_in_estimator_state", R"PY(
+import pickle, os
+from sklearn.linear_model import LogisticRegression
+clf = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
+class Evil:
+    def __reduce__(self): return (os.system, ("touch " + canary,))
+clf.coef_ = Evil()
+pickle.dump(clf, open(out, "wb"), protocol=4)
+)PY", "not allowed"},
+    {"builtins_eval", R"PY(
+import pickle, builtins
+class Evil:
+    def __reduce__(self): return (builtins.eval, ("open(" + repr(canary) + ", 'w')",))
+pickle.dump(Evil(), open(out, "wb"), protocol=2)
+)PY", "eval' is not allowed"},
+    {"getattr_chain", R"PY(
+import pickle
+data = b"\x80\x04cbuiltins\ngetattr\n(cos\nsystem\nX\x04\x00\x00\x00nopeR." 
+open(out, "wb").write(data)
+)PY", "pickle@0x"},
+    {"truncated", R"PY(
+import pickle
+from sklearn.preprocessing import StandardScaler
+b = pickle.dumps(StandardScaler().fit([[0.0], [1.0]]), protocol=4)
+open(out, "wb").write(b[: len(b) // 2])
+)PY", "pickle@0x"},
+    {"bz2_bomb", R"PY(
+import bz2
+open(out, "wb").write(bz2.compress(b"\x00" * (100 << 20), 9))
+)PY", "ratio"},
+    {"hostile_tree", R"PY(
+import pickle, numpy as np
+from sklearn.tree import DecisionTreeClassifier
+clf = DecisionTreeClassifier(random_state=0).fit(np.arange(20.0).reshape(10, 2), [0, 1] * 5)
+state = clf.tree_.__getstate__()
+state["nodes"] = state["nodes"].copy()
+state["nodes"]["left_child"][0] = 4096
+clf.tree_.__setstate__(state)
+pickle.dump(clf, open(out, "wb"), protocol=4)
+)PY", "left_child: 4096 out of range"},
+    {"pandas_object_named", R"PY(
+open(out, "wb").write(b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00\x8c\x11pandas.core.frame\x94\x8c\tDataFrame\x94\x93\x94)\x81\x94.")
+)PY", "pandas.core.frame.DataFrame"},
+};
+
+class HostileConvert : public ::testing::TestWithParam<HostileCase> {};
+
+TEST_P(HostileConvert, RefusedWithPlaceNoOutputNoCanary) {
+  const HostileCase& c = GetParam();
+  TempDir dir;
+  const std::string canary = dir / "canary", out = dir / "h.bin", smdl = dir / "h.smdl";
+  WriteFile(dir / "gen.py", std::string("canary = ") + "'" + canary + "'\nout = '" + out + "'\n" + c.python);
+  auto r = testing::Run({"/usr/bin/python3", dir / "gen.py"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_FALSE(FileExists(canary)) << "the generator itself ran the payload";
+  r = Cli({"convert", out, "-o", smdl});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_NE(r.err.find(c.place), std::string::npos) << r.err;
+  EXPECT_FALSE(FileExists(smdl));
+  EXPECT_FALSE(FileExists(canary));
+  EXPECT_EQ(ListDir(dir.path()).size(), 2u) << "only gen.py and h.bin may exist";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, HostileConvert, ::testing::ValuesIn(kHostile),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+}  // namespace
+}  // namespace safemodel::testing
