@@ -220,6 +220,62 @@ state["nodes"]["left_child"][0] = 4096
 clf.tree_.__setstate__(state)
 pickle.dump(clf, open(out, "wb"), protocol=4)
 )PY", "left_child: 4096 out of range"},
+    {"subprocess_popen", R"PY(
+open(out, "wb").write(b"\x80\x02csubprocess\nPopen\nq\x00]q\x01X\x02\x00\x00\x00idq\x02a\x85q\x03Rq\x04.")
+)PY", "subprocess.Popen"},
+    {"importlib_import_module", R"PY(
+open(out, "wb").write(b"\x80\x04\x8c\timportlib\x8c\rimport_module\x93\x8c\x02os\x85R.")
+)PY", "importlib.import_module"},
+    {"runpy_run_path", R"PY(
+open(out, "wb").write(b"crunpy\n_run_code\n(S'print(1)'\ntR.")
+)PY", "runpy._run_code"},
+    {"memo_out_of_range", R"PY(
+open(out, "wb").write(b"\x80\x02h\x05.")
+)PY", "pickle@0x2"},
+    {"stack_underflow", R"PY(
+open(out, "wb").write(b"\x80\x02\x85.")
+)PY", "pickle@0x2"},
+    {"bad_opcode", R"PY(
+open(out, "wb").write(b"\x80\x02\xff.")
+)PY", "pickle@0x2"},
+    {"huge_declared_length", R"PY(
+open(out, "wb").write(b"\x80\x04\x8d" + (2**62).to_bytes(8, "little") + b"abc.")
+)PY", "pickle@0x2"},
+    {"deep_nesting", R"PY(
+open(out, "wb").write(b"\x80\x02" + b"(" * 100000 + b".")
+)PY", "pickle@0x"},
+    {"tree_nan_threshold", R"PY(
+import pickle, numpy as np
+from sklearn.tree import DecisionTreeRegressor
+clf = DecisionTreeRegressor(random_state=0).fit(np.arange(20.0).reshape(10, 2), np.arange(10.0))
+state = clf.tree_.__getstate__()
+state["nodes"] = state["nodes"].copy()
+state["nodes"]["threshold"][0] = np.nan
+clf.tree_.__setstate__(state)
+pickle.dump(clf, open(out, "wb"), protocol=5)
+)PY", "threshold"},
+    {"tree_negative_feature", R"PY(
+import pickle, numpy as np
+from sklearn.tree import DecisionTreeClassifier
+clf = DecisionTreeClassifier(random_state=0).fit(np.arange(20.0).reshape(10, 2), [0, 1] * 5)
+state = clf.tree_.__getstate__()
+state["nodes"] = state["nodes"].copy()
+state["nodes"]["feature"][0] = -5
+clf.tree_.__setstate__(state)
+pickle.dump(clf, open(out, "wb"), protocol=2)
+)PY", "feature"},
+    {"tree_cycle", R"PY(
+import pickle, numpy as np
+from sklearn.ensemble import RandomForestClassifier
+clf = RandomForestClassifier(n_estimators=2, random_state=0).fit(np.arange(40.0).reshape(20, 2), [0, 1] * 10)
+t = clf.estimators_[1].tree_
+state = t.__getstate__()
+state["nodes"] = state["nodes"].copy()
+inner = int(np.nonzero(state["nodes"]["left_child"] > 0)[0][-1])
+state["nodes"]["left_child"][inner] = 0
+t.__setstate__(state)
+pickle.dump(clf, open(out, "wb"), protocol=4)
+)PY", "left_child"},
     {"pandas_object_named", R"PY(
 open(out, "wb").write(b"\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00\x8c\x11pandas.core.frame\x94\x8c\tDataFrame\x94\x93\x94)\x81\x94.")
 )PY", "pandas.core.frame.DataFrame"},
