@@ -247,6 +247,7 @@ nlohmann::json InspectJson(const Model& m) {
            {{"kind", EstimatorKindName(m.kind())},
             {"framework", m.weights_framework()},
             {"class", m.estimator_class()},
+            {"summary", m.estimator_summary()},
             {"members", m.members()}}},
           {"metadata", MetadataJson(m.metadata())},
           {"tensors", tensors},
@@ -266,9 +267,10 @@ void PrintInspect(const std::string& path, const Model& m) {
               static_cast<unsigned long long>(m.file_size()), m.format_version());
   std::printf("estimator: %s", std::string(EstimatorKindName(m.kind())).c_str());
   if (!m.weights_framework().empty()) std::printf(" (framework: %s)", Escape(m.weights_framework()).c_str());
-  if (!m.estimator_class().empty()) std::printf(" %s", Escape(m.estimator_class()).c_str());
+  if (!m.estimator_summary().empty()) std::printf(" %s", Escape(m.estimator_summary()).c_str());
   for (const auto& member : m.members()) {
-    std::printf("\n  member %s: %s", Escape(member).c_str(), Escape(m.estimator_class(member)).c_str());
+    const std::string summary = m.estimator_summary(member);
+    std::printf("\n  member %s: %s", Escape(member).c_str(), summary.empty() ? "(plain value)" : Escape(summary).c_str());
   }
   std::printf("\nmetadata:\n");
   const std::pair<const char*, const std::string*> fields[] = {

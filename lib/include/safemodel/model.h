@@ -98,6 +98,10 @@ class Model {
   // "Pipeline"); for a bundle, of the member named `member` (dict key or
   // list/tuple index). Empty for weights or an unknown member.
   std::string estimator_class(std::string_view member = "") const;
+  // One line on what the estimator is and its sizes, e.g.
+  // "RandomForestClassifier: 10 trees (<= 35 nodes, depth <= 7), 4 features,
+  // 3 classes". Empty for weights or an unknown member.
+  std::string estimator_summary(std::string_view member = "") const;
   // A bundle's member names in order (empty otherwise).
   std::vector<std::string> members() const;
   // Runs `method` on x (rows x cols, row-major). For a bundle, `member` picks

@@ -1,5 +1,6 @@
 #include "safemodel/model.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -166,6 +167,60 @@ std::optional<Method> MethodFromName(std::string_view name) {
 std::string Model::estimator_class(std::string_view member) const {
   const est::Estimator* e = FindEstimator(impl_->content, member);
   return e ? e->ClassName() : "";
+}
+
+namespace {
+
+std::string Summary(const est::Estimator& e);
+
+std::string ClassesText(const est::LabelValues& l) {
+  return std::to_string(est::LabelCount(l)) + " classes (" + std::string(est::LabelKindName(l)) + ")";
+}
+
+std::string Describe(const est::LinearModel& m) {
+  std::string s = m.class_name + ": " + std::to_string(m.n_features) + " features";
+  if (m.task == est::LinearTask::kClassifier) s += ", " + ClassesText(m.classes);
+  else s += ", " + std::to_string(m.n_rows) + " target(s)";
+  return s;
+}
+
+std::string Describe(const est::TreeModel& m) {
+  int32_t nodes = 0, depth = 0;
+  for (const auto& t : m.trees) {
+    nodes = std::max(nodes, t.node_count);
+    depth = std::max(depth, t.depth);
+  }
+  std::string s = m.class_name + ": " + std::to_string(m.trees.size()) + " tree(s) (<= " + std::to_string(nodes) +
+                  " nodes, depth <= " + std::to_string(depth) + "), " + std::to_string(m.n_features) + " features, " +
+                  std::to_string(m.n_outputs) + " output(s)";
+  if (!m.classes.empty()) s += ", " + ClassesText(m.classes[0]);
+  return s;
+}
+
+std::string Describe(const est::StandardScaler& m) {
+  return std::string("StandardScaler: ") + std::to_string(m.n_features) + " features" +
+         (m.with_mean ? "" : ", no centering") + (m.with_std ? "" : ", no scaling");
+}
+
+std::string Describe(const est::MinMaxScaler& m) {
+  return "MinMaxScaler: " + std::to_string(m.n_features) + " features" + (m.clip ? ", clipped" : "");
+}
+
+std::string Describe(const est::Pipeline& p) {
+  std::string s = "Pipeline:";
+  for (size_t i = 0; i < p.steps.size(); ++i) s += (i ? " -> " : " ") + p.names[i] + " [" + Summary(p.steps[i]) + "]";
+  return s;
+}
+
+std::string Summary(const est::Estimator& e) {
+  return std::visit([](const auto& m) { return Describe(m); }, e.model);
+}
+
+}  // namespace
+
+std::string Model::estimator_summary(std::string_view member) const {
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  return e ? Summary(*e) : "";
 }
 
 std::vector<std::string> Model::members() const {
