@@ -1,26 +1,84 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR SECONDS — runs every fuzz target for SECONDS over a copy of
-# its committed corpus (fuzz/corpus/<name>/). Crashes, leaks, sanitizer
-# reports and timeouts fail; new interesting inputs stay in a temp folder.
-#   For long runs: bash fuzz/run.sh build-fuzz 3600
+# Runs the libFuzzer targets (fuzz/<name>_fuzz.cc) over a temp copy of their
+# committed corpus (fuzz/corpus/<name>/), with fuzz/<name>.dict if present.
+# Crashes, leaks, sanitizer reports and timeouts fail (exit 1); the failing
+# input is kept under fuzz/findings/<name>/. New interesting inputs stay in
+# the temp folder and are dropped.
+#
+#   fuzz/run.sh --list               target names, one per line (no build)
+#   fuzz/run.sh TARGET SECONDS       build what is needed, run TARGET
+#   fuzz/run.sh --all SECONDS        build and run every target
+#   fuzz/run.sh BUILD_DIR SECONDS    (old form) every target built in BUILD_DIR
+#
+# Environment: FUZZ_BUILD_DIR (default build-fuzz; configured with clang-14,
+# ASan+UBSan and libFuzzer if missing), FUZZ_JOBS (ninja -j, default: ninja's).
+#   For long runs: bash fuzz/run.sh --all 3600
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build-fuzz}
-secs=${2:-30}
+
+usage() {
+  sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+list_targets() {
+  local f
+  for f in fuzz/*_fuzz.cc; do basename "$f" _fuzz.cc; done
+}
+
+build=${FUZZ_BUILD_DIR:-build-fuzz}
+targets=()
+case "${1:-}" in
+  --list) list_targets; exit 0 ;;
+  --all) [ $# -eq 2 ] || usage; secs=$2; mapfile -t targets < <(list_targets) ;;
+  ""|-h|--help) usage ;;
+  *)
+    [ $# -eq 2 ] || usage
+    secs=$2
+    if [ -d "$1" ] && ! [ -f "fuzz/$1_fuzz.cc" ]; then
+      build=$1  # old form: BUILD_DIR SECONDS, every target
+      mapfile -t targets < <(list_targets)
+    elif [ -f "fuzz/$1_fuzz.cc" ]; then
+      targets=("$1")
+    else
+      echo "run.sh: no fuzz target '$1' (see fuzz/run.sh --list)" >&2
+      exit 2
+    fi
+    ;;
+esac
+[[ "$secs" =~ ^[0-9]+$ ]] || { echo "run.sh: SECONDS must be a whole number" >&2; exit 2; }
+
+if [ ! -f "$build/build.ninja" ]; then
+  echo "== configure $build (clang-14, libFuzzer, ASan+UBSan)"
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSAFEMODEL_BUILD_FUZZ=ON -DSAFEMODEL_BUILD_TESTS=OFF -DSAFEMODEL_BUILD_BENCH=OFF \
+    -DSAFEMODEL_BUILD_TOOLS=OFF -DSAFEMODEL_SANITIZE=ON >/dev/null
+fi
+bins=()
+for t in "${targets[@]}"; do bins+=("${t}_fuzz"); done
+ninja -C "$build" ${FUZZ_JOBS:+-j"$FUZZ_JOBS"} "${bins[@]}"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for bin in "$build"/fuzz/*_fuzz; do
-  name=$(basename "$bin" _fuzz)
-  mkdir -p "$work/$name"
+for name in "${targets[@]}"; do
+  bin="$build/fuzz/${name}_fuzz"
+  mkdir -p "$work/$name" "$work/$name.art"
   seeds="fuzz/corpus/$name"
+  [ -d "$seeds" ] && cp -r "$seeds/." "$work/$name/"
   dict=()
   [ -f "fuzz/$name.dict" ] && dict=(-dict="fuzz/$name.dict")
   echo "== fuzz $name for ${secs}s (seeds: $(ls "$seeds" 2>/dev/null | wc -l))"
-  if ! "$bin" "$work/$name" "$seeds" "${dict[@]}" -max_total_time="$secs" -timeout=10 \
+  if ! ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+       "$bin" "$work/$name" "${dict[@]}" -max_total_time="$secs" -timeout=10 \
         -rss_limit_mb=3072 -malloc_limit_mb=3072 -print_final_stats=1 \
-        -artifact_prefix="$work/" >"$work/$name.log" 2>&1; then
+        -artifact_prefix="$work/$name.art/" >"$work/$name.log" 2>&1; then
     echo "fuzz target $name FAILED:"; tail -60 "$work/$name.log"
+    if [ -n "$(ls -A "$work/$name.art")" ]; then
+      mkdir -p "fuzz/findings/$name"
+      cp "$work/$name.art"/* "fuzz/findings/$name/"
+      echo "failing input(s) kept in fuzz/findings/$name/: $(ls "$work/$name.art" | tr '\n' ' ')"
+    fi
     status=1
   else
     grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$work/$name.log" | tail -2

@@ -8,7 +8,7 @@ PKGS=(
   zlib1g-dev libbz2-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev pybind11-dev
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev llvm-14
   minisign coreutils python3 python3-numpy python3-sklearn
 )
 missing=()

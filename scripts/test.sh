@@ -2,7 +2,7 @@
 # Every test: install, build, run the GoogleTest suites (ctest); then the same
 # suites under AddressSanitizer + UndefinedBehaviorSanitizer; then a short
 # libFuzzer run of every fuzz target over its committed corpus.
-#   FUZZ_SECONDS=N   seconds per fuzz target (default 30)
+#   FUZZ_SECONDS=N   seconds per fuzz target (default 20)
 #   SKIP_SANITIZERS=1 / SKIP_FUZZ=1 to leave a stage out locally
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,6 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz targets (clang-14 libFuzzer + ASan/UBSan)"
   CC=clang-14 CXX=clang++-14 bash scripts/build.sh build-fuzz -DSAFEMODEL_BUILD_FUZZ=ON \
     -DSAFEMODEL_BUILD_TESTS=OFF -DSAFEMODEL_BUILD_BENCH=OFF -DSAFEMODEL_BUILD_TOOLS=OFF -DSAFEMODEL_SANITIZE=ON
-  bash fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-30}"
+  bash fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-20}"
 fi
 echo "== all tests passed"

@@ -163,6 +163,21 @@ Result<std::string> FindHelper() {
                  std::string(SAFEMODEL_LIBEXECDIR) + "/safemodel");
 }
 
+namespace {
+
+// One argument comparison (libseccomp's SCMP_A* macros are C compound
+// literals, which clang rejects in C++ under -Werror).
+scmp_arg_cmp Arg(unsigned index, scmp_compare op, scmp_datum_t a, scmp_datum_t b = 0) {
+  scmp_arg_cmp c{};
+  c.arg = index;
+  c.op = op;
+  c.datum_a = a;
+  c.datum_b = b;
+  return c;
+}
+
+}  // namespace
+
 Status EnterSandbox() {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Errno("sandbox: PR_SET_NO_NEW_PRIVS");
@@ -170,8 +185,8 @@ Status EnterSandbox() {
   if (!ctx) return IoError("sandbox: seccomp_init failed");
   int rc = 0;
   // I/O only on the three standard descriptors.
-  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_LE, 2));
-  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_LE, 2));
+  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, Arg(0, SCMP_CMP_LE, 2));
+  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, Arg(0, SCMP_CMP_LE, 2));
   // Memory management for malloc/new, and leaving.
   for (int sys : {SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
                   SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(futex),
@@ -181,7 +196,7 @@ Status EnterSandbox() {
   }
   // mmap/mprotect without PROT_EXEC: allocators need them, nothing may become code.
   for (int sys : {SCMP_SYS(mmap), SCMP_SYS(mprotect)}) {
-    rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sys, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+    rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sys, 1, Arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
   }
 #ifdef SAFEMODEL_ASAN
   // AddressSanitizer probes memory by writing it into a pipe of its own
@@ -189,7 +204,7 @@ Status EnterSandbox() {
   // stay forbidden there too (the tests check it under ASan as well).
   rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pipe2), 0);
   rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 0);
-  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_GT, 2));
+  rc |= ::seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, Arg(0, SCMP_CMP_GT, 2));
 #endif
   if (rc == 0) rc = ::seccomp_load(ctx);
   ::seccomp_release(ctx);

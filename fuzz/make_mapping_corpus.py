@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""Writes the seed corpus of mapping_fuzz (fuzz/corpus/mapping/): small real
+scikit-learn pickles and joblib files (scikit-learn 1.2.1, numpy, joblib).
+  /usr/bin/python3 fuzz/make_mapping_corpus.py fuzz/corpus/mapping
+"""
+import os
+import pickle
+import sys
+
+import joblib
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+out = sys.argv[1] if len(sys.argv) > 1 else "fuzz/corpus/mapping"
+os.makedirs(out, exist_ok=True)
+rng = np.random.RandomState(0)
+X = rng.rand(12, 3)
+y = (X[:, 0] + X[:, 1] > 1).astype(int)
+y3 = (X[:, 0] * 3).astype(int)
+yr = X @ np.array([1.0, -2.0, 0.5])
+
+
+def dump(name, obj, protocol=4):
+    with open(os.path.join(out, name), "wb") as f:
+        pickle.dump(obj, f, protocol=protocol)
+
+
+logreg = LogisticRegression().fit(X, y)
+dump("logreg_p4.pkl", logreg)
+dump("logreg_p2.pkl", logreg, protocol=2)
+dump("logreg3_p5.pkl", LogisticRegression().fit(X, y3), protocol=5)
+dump("linreg_p4.pkl", LinearRegression().fit(X, yr))
+dump("tree_d2_p4.pkl", DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y))
+dump("treereg_d2_p5.pkl", DecisionTreeRegressor(max_depth=2, random_state=0).fit(X, yr), protocol=5)
+dump("forest_2x2_p4.pkl", RandomForestClassifier(n_estimators=2, max_depth=2, random_state=0).fit(X, y))
+dump("stdscaler_p4.pkl", StandardScaler().fit(X))
+dump("minmax_p2.pkl", MinMaxScaler().fit(X), protocol=2)
+pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())]).fit(X, y)
+dump("pipeline_p4.pkl", pipe)
+dump("bundle_dict_p4.pkl", {"scaler": StandardScaler().fit(X), "model": logreg, "threshold": 0.5,
+                            "name": "demo", "n": 3, "flag": True, "none": None})
+dump("bundle_list_p4.pkl", [MinMaxScaler().fit(X), 7])
+dump("state_dict_p4.pkl", {"w": np.arange(6, dtype=np.float32).reshape(2, 3),
+                           "b": np.zeros(2, dtype=np.float64), "i": np.arange(4, dtype=np.int64)})
+dump("array_p5.pkl", np.arange(5, dtype=np.float64), protocol=5)
+joblib.dump(logreg, os.path.join(out, "logreg_joblib.pkl"))
+joblib.dump(pipe, os.path.join(out, "pipeline_joblib_z3.pkl"), compress=3)
+for f in sorted(os.listdir(out)):
+    size = os.path.getsize(os.path.join(out, f))
+    assert size < 8192, (f, size)
+    print(f, size)
