@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "format/header.h"
 #include "util/checked.h"
 #include "util/text.h"
 
@@ -407,15 +408,9 @@ Status EncodeContent(const ModelContent& content, schema::Estimator::Builder out
 
 Result<ModelContent> DecodeContent(std::span<const std::byte> header_words, std::span<const TensorView> tensors,
                                    const LoadOptions& options) {
-  capnp::ReaderOptions ro;
-  const uint64_t n_words = header_words.size() / sizeof(capnp::word);
-  ro.traversalLimitInWords = std::min(options.max_traversal_words, 2 * n_words + 1024);
-  ro.nestingLimit = options.max_nesting_depth;
-  kj::ArrayPtr<const capnp::word> segment(reinterpret_cast<const capnp::word*>(header_words.data()), n_words);
-  kj::ArrayPtr<const capnp::word> segments[1] = {segment};
   try {
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), ro);
-    auto e = reader.getRoot<schema::Header>().getEstimator();
+    HeaderMessage message(header_words, options);
+    auto e = message.root().getEstimator();
     Decoder d(tensors, options);
     ModelContent out;
     if (e.which() == schema::Estimator::BUNDLE) {

@@ -321,23 +321,29 @@ Result<std::string> BuildHeader(const HeaderData& header, const EstimatorFiller&
   }
 }
 
+capnp::ReaderOptions HeaderMessage::Limits(size_t n_words, const LoadOptions& options) {
+  capnp::ReaderOptions ro;
+  ro.traversalLimitInWords = std::min<uint64_t>(options.max_traversal_words, 2 * uint64_t{n_words} + 1024);
+  ro.nestingLimit = options.max_nesting_depth;
+  return ro;
+}
+
+HeaderMessage::HeaderMessage(std::span<const std::byte> words, const LoadOptions& options)
+    : segments_{kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(words.data()),
+                                                words.size() / sizeof(capnp::word))},
+      reader_(kj::arrayPtr(segments_, 1), Limits(words.size() / sizeof(capnp::word), options)) {}
+
 Result<HeaderData> ParseHeader(std::span<const std::byte> words, const LoadOptions& options) {
   if (words.size() % sizeof(capnp::word) != 0 ||
       reinterpret_cast<uintptr_t>(words.data()) % alignof(capnp::word) != 0) {
     return Corruption("header: not a whole number of aligned words");
   }
-  capnp::ReaderOptions ro;
-  const uint64_t n_words = words.size() / sizeof(capnp::word);
-  ro.traversalLimitInWords = std::min(options.max_traversal_words, 2 * n_words + 1024);
-  ro.nestingLimit = options.max_nesting_depth;
-  kj::ArrayPtr<const capnp::word> segment(reinterpret_cast<const capnp::word*>(words.data()), n_words);
-  kj::ArrayPtr<const capnp::word> segments[1] = {segment};
   try {
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), ro);
-    if (!reader.isCanonical()) {
+    HeaderMessage message(words, options);
+    if (!message.IsCanonical()) {
       return Corruption("header@0x10: not a canonical Cap'n Proto message");
     }
-    return HeaderParser(options).Parse(reader.getRoot<schema::Header>());
+    return HeaderParser(options).Parse(message.root());
   } catch (const kj::Exception& e) {
     // The one place Cap'n Proto errors become ours.
     return Corruption(std::string("header@0x10: malformed Cap'n Proto message: ") +

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <capnp/serialize.h>
+
 #include "format/hashing.h"
 #include "safemodel.capnp.h"
 #include "safemodel/metadata.h"
@@ -53,6 +55,21 @@ using EstimatorFiller = std::function<Status(schema::Estimator::Builder)>;
 // kInvalidArgument for values the schema cannot hold. Without a filler the
 // estimator is `weights` with header.framework.
 Result<std::string> BuildHeader(const HeaderData& header, const EstimatorFiller& fill = {});
+
+// A Cap'n Proto reader over header words (8-byte aligned, owned by the
+// caller) with the traversal and nesting limits of `options`. Reading
+// through it may throw kj::Exception: callers catch at their boundary.
+class HeaderMessage {
+ public:
+  HeaderMessage(std::span<const std::byte> words, const LoadOptions& options);
+  schema::Header::Reader root() { return reader_.getRoot<schema::Header>(); }
+  bool IsCanonical() { return reader_.isCanonical(); }
+
+ private:
+  static capnp::ReaderOptions Limits(size_t n_words, const LoadOptions& options);
+  kj::ArrayPtr<const capnp::word> segments_[1];
+  capnp::SegmentArrayMessageReader reader_;
+};
 
 // Parses and validates `words` (8-byte aligned, owned by the caller). Checks:
 // canonical form, limits, format version, metadata text, every tensor
