@@ -88,9 +88,18 @@ TEST_P(SklearnOracle, PredictMatches) {
   }
 }
 
-TEST_P(SklearnOracle, PredictProbaMatches) { CheckMethod("predict_proba", PredictProba); }
-TEST_P(SklearnOracle, DecisionFunctionMatches) { CheckMethod("decision_function", DecisionFunction); }
-TEST_P(SklearnOracle, TransformMatches) { CheckMethod("transform", Transform); }
+// CheckMethod asserts: a method scikit-learn has must agree, one it lacks must be refused.
+#define EXPECT_METHOD_MATCHES(name, fn) CheckMethod(name, fn)
+
+TEST_P(SklearnOracle, PredictProbaMatches) {
+  EXPECT_METHOD_MATCHES("predict_proba", PredictProba);
+}
+TEST_P(SklearnOracle, DecisionFunctionMatches) {
+  EXPECT_METHOD_MATCHES("decision_function", DecisionFunction);
+}
+TEST_P(SklearnOracle, TransformMatches) {
+  EXPECT_METHOD_MATCHES("transform", Transform);
+}
 
 TEST_P(SklearnOracle, CloneBehavesTheSame) {
   Estimator copy = est_->Clone();

@@ -221,6 +221,10 @@ void RunCases(const std::function<bool(const std::string&)>& select, int min_cas
   std::printf("%d cases, %d (file, method) comparisons\n", cases, compared);
 }
 
+// Maps every case the filter picks and compares with scikit-learn (expects
+// `count` cases; each comparison is an EXPECT).
+#define EXPECT_CASES_MATCH_SKLEARN(...) RunCases(__VA_ARGS__)
+
 bool StartsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
 bool IsOtherVersion(const std::string& n) {
   for (const char* p : {"old021_", "v102_", "numpy2_", "v18_", "v15_", "v13_", "v14_", "layout_"}) {
@@ -232,27 +236,27 @@ bool IsOtherVersion(const std::string& n) {
 // ---- scikit-learn 1.2.1 files ----------------------------------------------
 
 TEST(MapGraphSklearn121, LinearModelsMatchScikitLearn) {
-  RunCases([](const std::string& n) {
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) {
     return !IsOtherVersion(n) && (StartsWith(n, "lin") || StartsWith(n, "ridge") || StartsWith(n, "lasso") ||
                                   StartsWith(n, "enet") || StartsWith(n, "sgd") || StartsWith(n, "logreg"));
   }, 16);
 }
 
 TEST(MapGraphSklearn121, TreesAndForestsMatchScikitLearnExactly) {
-  RunCases([](const std::string& n) {
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) {
     return !IsOtherVersion(n) && (StartsWith(n, "dt_") || StartsWith(n, "et_") || StartsWith(n, "rf_") ||
                                   StartsWith(n, "ets_"));
   }, 13);
 }
 
 TEST(MapGraphSklearn121, ScalersAndPipelinesMatchScikitLearn) {
-  RunCases([](const std::string& n) {
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) {
     return !IsOtherVersion(n) && (StartsWith(n, "std_") || StartsWith(n, "minmax") || StartsWith(n, "pipe_"));
   }, 6);
 }
 
 TEST(MapGraphSklearn121, BundlesKeepNamesAndPlainValues) {
-  RunCases([](const std::string& n) { return StartsWith(n, "bundle_"); }, 3);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "bundle_"); }, 3);
   // The plain values of the dict bundle, by name and type.
   auto conv = MapFile(Cases::Get().file("bundle_dict.p4.pkl"));
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
@@ -309,23 +313,23 @@ TEST(MapGraphWeights, ArrayContainersBecomeTensors) {
 // ---- files from other versions -------------------------------------------------
 
 TEST(MapGraphOtherVersions, OldModulePathsAndAttributes) {
-  RunCases([](const std::string& n) { return StartsWith(n, "old021_") || StartsWith(n, "v102_"); }, 18);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "old021_") || StartsWith(n, "v102_"); }, 18);
 }
 
 TEST(MapGraphOtherVersions, NumpyTwoModulePaths) {
-  RunCases([](const std::string& n) { return StartsWith(n, "numpy2_"); }, 5);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "numpy2_"); }, 5);
 }
 
 TEST(MapGraphOtherVersions, LogisticRegressionWithoutMultiClass) {
-  RunCases([](const std::string& n) { return StartsWith(n, "v18_") || StartsWith(n, "v15_"); }, 4);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "v18_") || StartsWith(n, "v15_"); }, 4);
 }
 
 TEST(MapGraphOtherVersions, TreesWithMissingGoToLeftTakeNaN) {
-  RunCases([](const std::string& n) { return StartsWith(n, "v13_") || StartsWith(n, "v14_"); }, 4);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "v13_") || StartsWith(n, "v14_"); }, 4);
 }
 
 TEST(MapGraphOtherVersions, NodeRecordsReadByFieldOffsetsAndByteOrder) {
-  RunCases([](const std::string& n) { return StartsWith(n, "layout_"); }, 1);
+  EXPECT_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "layout_"); }, 1);
 }
 
 TEST(MapGraphOtherVersions, RecordsTheProducingVersion) {
