@@ -3,11 +3,14 @@
 # committed corpus (fuzz/corpus/<name>/), with fuzz/<name>.dict if present.
 # Crashes, leaks, sanitizer reports and timeouts fail (exit 1); the failing
 # input is kept under fuzz/findings/<name>/. New interesting inputs stay in
-# the temp folder and are dropped.
+# the temp folder and are dropped, unless --keep is given: then the seeds and
+# the new units that add coverage are merged (libFuzzer -merge=1) into
+# fuzz/corpus/<name>/, which keeps its named seeds.
 #
 #   fuzz/run.sh --list               target names, one per line (no build)
 #   fuzz/run.sh TARGET SECONDS       build what is needed, run TARGET
 #   fuzz/run.sh --all SECONDS        build and run every target
+#   fuzz/run.sh --keep TARGET|--all SECONDS   run, then minimise into the corpus
 #   fuzz/run.sh BUILD_DIR SECONDS    (old form) every target built in BUILD_DIR
 #
 # Environment: FUZZ_BUILD_DIR (default build-fuzz; configured with clang-14,
@@ -17,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '9,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -28,6 +31,8 @@ list_targets() {
 
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=()
+keep=0
+if [ "${1:-}" = "--keep" ]; then keep=1; shift; fi
 case "${1:-}" in
   --list) list_targets; exit 0 ;;
   --all) [ $# -eq 2 ] || usage; secs=$2; mapfile -t targets < <(list_targets) ;;
@@ -69,6 +74,7 @@ for name in "${targets[@]}"; do
   dict=()
   [ -f "fuzz/$name.dict" ] && dict=(-dict="fuzz/$name.dict")
   echo "== fuzz $name for ${secs}s (seeds: $(ls "$seeds" 2>/dev/null | wc -l))"
+  start_cpu=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
   if ! ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
        "$bin" "$work/$name" "${dict[@]}" -max_total_time="$secs" -timeout=10 \
         -rss_limit_mb=3072 -malloc_limit_mb=3072 -print_final_stats=1 \
@@ -81,7 +87,19 @@ for name in "${targets[@]}"; do
     fi
     status=1
   else
-    grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$work/$name.log" | tail -2
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$work/$name.log" | tail -3
+    grep -E "^#[0-9]+.*(cov|ft):" "$work/$name.log" | tail -1 | sed 's/^/last status: /'
+    cpu=$(( ($(awk '{print $14+$15+$16+$17}' /proc/$$/stat) - start_cpu) / $(getconf CLK_TCK) ))
+    echo "cpu seconds: $cpu"
+    if [ "$keep" = 1 ]; then
+      # The named seeds stay; new units go in only if they add coverage.
+      mkdir -p "$work/$name.min"
+      [ -d "$seeds" ] && cp -r "$seeds/." "$work/$name.min/"
+      "$bin" -merge=1 "$work/$name.min" "$work/$name" "${dict[@]}" -timeout=10 -rss_limit_mb=3072 \
+        -malloc_limit_mb=3072 >"$work/$name.merge.log" 2>&1 || { tail -20 "$work/$name.merge.log"; status=1; continue; }
+      rm -rf "$seeds" && mkdir -p "$seeds" && cp "$work/$name.min"/* "$seeds/"
+      echo "corpus fuzz/corpus/$name: $(ls "$seeds" | wc -l) units, $(cat "$seeds"/* | wc -c) bytes after merging"
+    fi
   fi
 done
 exit $status
