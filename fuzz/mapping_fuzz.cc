@@ -48,7 +48,7 @@ uint64_t RunAll(const Model& m, int32_t width, std::string_view member) {
   if (width <= 0 || width > kMaxWidth) return sum;
   std::vector<double> row(static_cast<size_t>(width));
   for (size_t i = 0; i < row.size(); ++i) row[i] = static_cast<double>(i % 7) - 3.0 + 0.25;
-  for (Method method : {Method::kPredict, Method::kPredictProba, Method::kDecisionFunction, Method::kTransform}) {
+  for (Method method : safemodel::kAllMethods) {
     if (auto out = m.Run(method, row, 1, row.size(), member); out.ok()) {
       if (out->rows != 1) Fail("one row in, not one row out", std::string(safemodel::MethodName(method)));
       sum += UseOutput(*out);

@@ -537,7 +537,7 @@ int Main(int argc, char** argv) {
   predict->add_option("model", pr.model, "Model file")->required();
   predict->add_option("--input,-i", pr.input, "X: CSV (comma-separated, no header, nan allowed) or .npy")
       ->required()->check(CLI::ExistingFile);
-  predict->add_option("--method,-m", pr.method, "predict (default), predict_proba, decision_function, transform")
+  predict->add_option("--method,-m", pr.method, "predict (default), predict_proba, predict_log_proba, decision_function, transform, score_samples")
       ->check(CLI::IsMember({"predict", "predict_proba", "decision_function", "transform"}));
   predict->add_option("--output,-o", pr.output, "Write CSV here instead of stdout");
   predict->add_option("--member", pr.member, "Bundle member: dict key, or list/tuple index");

@@ -50,8 +50,10 @@ Result<Output> Direct(const Estimator& e, Method method, MatrixView x) {
   };
   switch (method) {
     case Method::kPredictProba: return fill(PredictProba(e, x));
+    case Method::kPredictLogProba: return fill(PredictLogProba(e, x));
     case Method::kDecisionFunction: return fill(DecisionFunction(e, x));
     case Method::kTransform: return fill(Transform(e, x));
+    case Method::kScoreSamples: return fill(ScoreSamples(e, x));
     case Method::kPredict: break;
   }
   auto p = Predict(e, x);
@@ -94,7 +96,7 @@ TEST_P(FileRoundTrip, EveryMethodIsBitIdenticalAfterTheFile) {
   EXPECT_EQ(m.kind(), EstimatorKind::kEstimator);
   EXPECT_EQ(m.estimator_class(), direct.ClassName());
   MatrixView x = c->matrix("X");
-  for (Method method : {Method::kPredict, Method::kPredictProba, Method::kDecisionFunction, Method::kTransform}) {
+  for (Method method : kAllMethods) {
     ExpectSameOutput(m.Run(method, x.data, x.rows, x.cols), Direct(direct, method, x),
                      GetParam() + "." + std::string(MethodName(method)));
   }

@@ -98,10 +98,11 @@ def record(name, est, X, edge=False):
         X = np.vstack([X, tree_edge_rows(est, X)])
     arrays["X"] = np.ascontiguousarray(X, dtype=np.float64)
     meta["methods"] = {}
-    for method in ("predict", "predict_proba", "decision_function", "transform"):
+    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function", "transform",
+                   "score_samples"):
         try:
             out = getattr(est, method)(X)
-        except (AttributeError, NotImplementedError):
+        except (AttributeError, NotImplementedError):  # also: hasattr(est, method) is False
             meta["methods"][method] = False
             continue
         if isinstance(out, list):  # multi-output predict_proba: one array per output

@@ -17,9 +17,20 @@
 
 namespace safemodel {
 
-enum class Method : uint8_t { kPredict, kPredictProba, kDecisionFunction, kTransform };
+enum class Method : uint8_t {
+  kPredict,
+  kPredictProba,
+  kPredictLogProba,
+  kDecisionFunction,
+  kTransform,
+  kScoreSamples,
+};
+// Every method, in enum order.
+inline constexpr Method kAllMethods[] = {Method::kPredict,          Method::kPredictProba, Method::kPredictLogProba,
+                                         Method::kDecisionFunction, Method::kTransform,    Method::kScoreSamples};
+// scikit-learn's names: "predict", "predict_proba", "predict_log_proba",
+// "decision_function", "transform", "score_samples".
 std::string_view MethodName(Method m);
-// "predict", "predict_proba", "decision_function", "transform".
 std::optional<Method> MethodFromName(std::string_view name);
 
 struct Output {

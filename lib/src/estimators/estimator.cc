@@ -1,5 +1,9 @@
 #include "estimators/estimator.h"
 
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+
 namespace safemodel::estimators {
 
 Pipeline::Pipeline() = default;
@@ -37,13 +41,30 @@ int PipelineDepth(const Estimator& e) {
 
 }  // namespace
 
+std::string ClassNameOf(const Pipeline&) { return "Pipeline"; }
+
+namespace {
+
+template <class T>
+concept HasPredict = requires(const T& m, MatrixView x) {
+  { Predict(m, x) } -> std::same_as<Result<Prediction>>;
+};
+#define SAFEMODEL_MATRIX_METHOD_CONCEPT(Concept, Fn)   \
+  template <class T>                                   \
+  concept Concept = requires(const T& m, MatrixView x) { \
+    { Fn(m, x) } -> std::same_as<Result<Matrix>>;      \
+  };
+SAFEMODEL_MATRIX_METHOD_CONCEPT(HasPredictProba, PredictProba)
+SAFEMODEL_MATRIX_METHOD_CONCEPT(HasPredictLogProba, PredictLogProba)
+SAFEMODEL_MATRIX_METHOD_CONCEPT(HasDecisionFunction, DecisionFunction)
+SAFEMODEL_MATRIX_METHOD_CONCEPT(HasTransform, Transform)
+SAFEMODEL_MATRIX_METHOD_CONCEPT(HasScoreSamples, ScoreSamples)
+#undef SAFEMODEL_MATRIX_METHOD_CONCEPT
+
+}  // namespace
+
 std::string Estimator::ClassName() const {
-  return std::visit(Overload{[](const LinearModel& m) { return m.class_name; },
-                             [](const TreeModel& m) { return m.class_name; },
-                             [](const StandardScaler&) { return std::string("StandardScaler"); },
-                             [](const MinMaxScaler&) { return std::string("MinMaxScaler"); },
-                             [](const Pipeline&) { return std::string("Pipeline"); }},
-                    model);
+  return std::visit([](const auto& m) { return ClassNameOf(m); }, model);
 }
 
 int32_t Estimator::NumFeatures() const {
@@ -54,8 +75,19 @@ int32_t Estimator::NumFeatures() const {
 
 bool Estimator::IsTransformer() const {
   return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() || p.steps.back().IsTransformer(); },
-                             [](const StandardScaler&) { return true; }, [](const MinMaxScaler&) { return true; },
-                             [](const auto&) { return false; }},
+                             []<class T>(const T&) { return HasTransform<T>; }},
+                    model);
+}
+
+std::string Estimator::Describe() const {
+  return std::visit(Overload{[](const Pipeline& p) {
+                               std::string s = "Pipeline:";
+                               for (size_t i = 0; i < p.steps.size(); ++i) {
+                                 s += (i ? " -> " : " ") + p.names[i] + " [" + p.steps[i].Describe() + "]";
+                               }
+                               return s;
+                             },
+                             [](const auto& m) { return estimators::Describe(m); }},
                     model);
 }
 
@@ -99,8 +131,9 @@ Result<Matrix> TransformHead(const Pipeline& p, MatrixView x) {
 }
 
 // Applies `method` to the last step after transforming through the others.
-template <class R, class Method>
-Result<R> Delegate(const Pipeline& p, MatrixView x, Method method, std::string_view name) {
+template <class R>
+Result<R> Delegate(const Pipeline& p, MatrixView x, Result<R> (*method)(const Estimator&, MatrixView),
+                   std::string_view name) {
   if (p.steps.empty()) return Unsupported(std::string("Pipeline of passthrough steps has no ") + std::string(name));
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix head, TransformHead(p, x));
   return method(p.steps.back(), head.view());
@@ -112,42 +145,62 @@ Status NoMethod(const Estimator& e, std::string_view name) {
 
 }  // namespace
 
+// One entry point per method: a Pipeline delegates to its last step; a
+// family runs its own function if it declares one (estimator.h).
 Result<Prediction> Predict(const Estimator& e, MatrixView x) {
-  return std::visit(
-      Overload{[&](const LinearModel& m) { return LinearPredict(m, x); },
-               [&](const TreeModel& m) { return TreePredict(m, x); },
-               [&](const Pipeline& p) { return Delegate<Prediction>(p, x, Predict, "predict"); },
-               [&](const auto&) -> Result<Prediction> { return NoMethod(e, "predict"); }},
-      e.model);
+  return std::visit(Overload{[&](const Pipeline& p) { return Delegate<Prediction>(p, x, Predict, "predict"); },
+                             [&]<class T>(const T& m) -> Result<Prediction> {
+                               if constexpr (HasPredict<T>) return Predict(m, x);
+                               else return NoMethod(e, "predict");
+                             }},
+                    e.model);
 }
 
-Result<Matrix> PredictProba(const Estimator& e, MatrixView x) {
-  return std::visit(
-      Overload{[&](const LinearModel& m) { return LinearPredictProba(m, x); },
-               [&](const TreeModel& m) { return TreePredictProba(m, x); },
-               [&](const Pipeline& p) { return Delegate<Matrix>(p, x, PredictProba, "predict_proba"); },
-               [&](const auto&) -> Result<Matrix> { return NoMethod(e, "predict_proba"); }},
-      e.model);
-}
+#define SAFEMODEL_MATRIX_METHOD(Fn, Concept, name)                                           \
+  Result<Matrix> Fn(const Estimator& e, MatrixView x) {                                      \
+    return std::visit(Overload{[&](const Pipeline& p) { return Delegate<Matrix>(p, x, Fn, name); }, \
+                               [&]<class T>(const T& m) -> Result<Matrix> {                  \
+                                 if constexpr (Concept<T>) return Fn(m, x);                   \
+                                 else return NoMethod(e, name);                               \
+                               }},                                                           \
+                      e.model);                                                              \
+  }
+SAFEMODEL_MATRIX_METHOD(PredictProba, HasPredictProba, "predict_proba")
+SAFEMODEL_MATRIX_METHOD(DecisionFunction, HasDecisionFunction, "decision_function")
+SAFEMODEL_MATRIX_METHOD(ScoreSamples, HasScoreSamples, "score_samples")
+#undef SAFEMODEL_MATRIX_METHOD
 
-Result<Matrix> DecisionFunction(const Estimator& e, MatrixView x) {
-  return std::visit(
-      Overload{[&](const LinearModel& m) { return LinearDecisionFunction(m, x); },
-               [&](const Pipeline& p) { return Delegate<Matrix>(p, x, DecisionFunction, "decision_function"); },
-               [&](const auto&) -> Result<Matrix> { return NoMethod(e, "decision_function"); }},
-      e.model);
+// scikit-learn's classifiers mostly define predict_log_proba as
+// np.log(predict_proba(X)); the families that compute it otherwise (naive
+// Bayes: log-likelihoods minus their logsumexp) declare their own.
+Result<Matrix> PredictLogProba(const Estimator& e, MatrixView x) {
+  return std::visit(Overload{[&](const Pipeline& p) {
+                               return Delegate<Matrix>(p, x, PredictLogProba, "predict_log_proba");
+                             },
+                             [&]<class T>(const T& m) -> Result<Matrix> {
+                               if constexpr (HasPredictLogProba<T>) {
+                                 return PredictLogProba(m, x);
+                               } else if constexpr (HasPredictProba<T>) {
+                                 SAFEMODEL_ASSIGN_OR_RETURN(Matrix p, PredictProba(m, x));
+                                 for (double& v : p.data) v = std::log(v);
+                                 return p;
+                               } else {
+                                 return NoMethod(e, "predict_log_proba");
+                               }
+                             }},
+                    e.model);
 }
 
 Result<Matrix> Transform(const Estimator& e, MatrixView x) {
-  return std::visit(
-      Overload{[&](const StandardScaler& s) { return StandardScalerTransform(s, x); },
-               [&](const MinMaxScaler& s) { return MinMaxScalerTransform(s, x); },
-               [&](const Pipeline& p) -> Result<Matrix> {
-                 if (p.steps.empty()) return TransformHead(p, x);  // identity copy
-                 return Delegate<Matrix>(p, x, Transform, "transform");
-               },
-               [&](const auto&) -> Result<Matrix> { return NoMethod(e, "transform"); }},
-      e.model);
+  return std::visit(Overload{[&](const Pipeline& p) -> Result<Matrix> {
+                               if (p.steps.empty()) return TransformHead(p, x);  // identity copy
+                               return Delegate<Matrix>(p, x, Transform, "transform");
+                             },
+                             [&]<class T>(const T& m) -> Result<Matrix> {
+                               if constexpr (HasTransform<T>) return Transform(m, x);
+                               else return NoMethod(e, "transform");
+                             }},
+                    e.model);
 }
 
 }  // namespace safemodel::estimators

@@ -1,5 +1,19 @@
 // Estimator: any supported family, and Pipeline of them, behind one set of
-// inference calls (predict, predict_proba, decision_function, transform).
+// inference calls (predict, predict_proba, predict_log_proba,
+// decision_function, transform, score_samples).
+//
+// A family is a struct in this namespace with an `int32_t n_features`
+// member (n_features_in_) and these free functions, found by overload:
+//   std::string ClassNameOf(const T&);   scikit-learn class name
+//   std::string Describe(const T&);      one line for `safemodel inspect`
+// and any of
+//   Result<Prediction> Predict(const T&, MatrixView);
+//   Result<Matrix> PredictProba / PredictLogProba / DecisionFunction /
+//                  Transform / ScoreSamples(const T&, MatrixView);
+// A method the family does not declare is kUnsupported. A family with
+// PredictProba but no PredictLogProba gets log(predict_proba), as most of
+// scikit-learn does. A family is a transformer iff it has Transform. Adding a
+// family: its own files, then one entry in Estimator::model below.
 //
 // Ownership: an Estimator owns everything it holds. Move-only; Clone() copies.
 // Thread-safety: inference is const and touches no shared state; one model may
@@ -39,9 +53,12 @@ struct Pipeline {
   ~Pipeline();
   Pipeline Clone() const;
 };
+std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
   std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline> model;
+  // The one-line summary `safemodel inspect` prints.
+  std::string Describe() const;
 
   Estimator Clone() const;
   // scikit-learn class name: "RandomForestClassifier", "Pipeline", ...
@@ -64,8 +81,10 @@ Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Esti
 
 Result<Prediction> Predict(const Estimator& e, MatrixView x);
 Result<Matrix> PredictProba(const Estimator& e, MatrixView x);
+Result<Matrix> PredictLogProba(const Estimator& e, MatrixView x);
 Result<Matrix> DecisionFunction(const Estimator& e, MatrixView x);
 Result<Matrix> Transform(const Estimator& e, MatrixView x);
+Result<Matrix> ScoreSamples(const Estimator& e, MatrixView x);
 
 }  // namespace safemodel::estimators
 

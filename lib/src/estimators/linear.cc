@@ -202,4 +202,11 @@ Result<Matrix> LinearPredictProba(const LinearModel& m, MatrixView x) {
   return Unsupported(m.class_name + ": unknown predict_proba mode");
 }
 
+std::string Describe(const LinearModel& m) {
+  std::string s = m.class_name + ": " + std::to_string(m.n_features) + " features";
+  if (m.task == LinearTask::kClassifier) s += ", " + DescribeClasses(m.classes);
+  else s += ", " + std::to_string(m.n_rows) + " target(s)";
+  return s;
+}
+
 }  // namespace safemodel::estimators

@@ -86,6 +86,13 @@ Result<Prediction> LinearPredict(const LinearModel& m, MatrixView x);
 // kUnsupported when proba == kNone (scikit-learn raises there too).
 Result<Matrix> LinearPredictProba(const LinearModel& m, MatrixView x);
 
+// The family protocol (estimator.h).
+inline std::string ClassNameOf(const LinearModel& m) { return m.class_name; }
+std::string Describe(const LinearModel& m);
+inline Result<Prediction> Predict(const LinearModel& m, MatrixView x) { return LinearPredict(m, x); }
+inline Result<Matrix> PredictProba(const LinearModel& m, MatrixView x) { return LinearPredictProba(m, x); }
+inline Result<Matrix> DecisionFunction(const LinearModel& m, MatrixView x) { return LinearDecisionFunction(m, x); }
+
 }  // namespace safemodel::estimators
 
 #endif  // SAFEMODEL_ESTIMATORS_LINEAR_H_

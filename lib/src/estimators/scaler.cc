@@ -99,4 +99,13 @@ Result<Matrix> MinMaxScalerTransform(const MinMaxScaler& s, MatrixView x) {
   return out;
 }
 
+std::string Describe(const StandardScaler& m) {
+  return std::string("StandardScaler: ") + std::to_string(m.n_features) + " features" +
+         (m.with_mean ? "" : ", no centering") + (m.with_std ? "" : ", no scaling");
+}
+
+std::string Describe(const MinMaxScaler& m) {
+  return "MinMaxScaler: " + std::to_string(m.n_features) + " features" + (m.clip ? ", clipped" : "");
+}
+
 }  // namespace safemodel::estimators

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct StandardScalerInput {
 Result<StandardScaler> BuildStandardScaler(const StandardScalerInput& in, std::string_view path);
 // (X - mean) / scale, each step only if enabled, in that order.
 Result<Matrix> StandardScalerTransform(const StandardScaler& s, MatrixView x);
+inline std::string ClassNameOf(const StandardScaler&) { return "StandardScaler"; }
+std::string Describe(const StandardScaler& s);
+inline Result<Matrix> Transform(const StandardScaler& s, MatrixView x) { return StandardScalerTransform(s, x); }
 
 struct MinMaxScaler {
   int32_t n_features = 0;
@@ -75,6 +79,9 @@ struct MinMaxScalerInput {
 Result<MinMaxScaler> BuildMinMaxScaler(const MinMaxScalerInput& in, std::string_view path);
 // X * scale + min, then clip to [lo, hi] if clip.
 Result<Matrix> MinMaxScalerTransform(const MinMaxScaler& s, MatrixView x);
+inline std::string ClassNameOf(const MinMaxScaler&) { return "MinMaxScaler"; }
+std::string Describe(const MinMaxScaler& s);
+inline Result<Matrix> Transform(const MinMaxScaler& s, MatrixView x) { return MinMaxScalerTransform(s, x); }
 
 }  // namespace safemodel::estimators
 

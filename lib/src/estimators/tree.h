@@ -124,6 +124,12 @@ Result<Matrix> TreePredictProba(const TreeModel& m, MatrixView x);
 // Leaf index per sample and tree (n x n_trees), as sklearn's apply().
 Result<std::vector<int32_t>> TreeApply(const TreeModel& m, MatrixView x);
 
+// The family protocol (estimator.h).
+inline std::string ClassNameOf(const TreeModel& m) { return m.class_name; }
+std::string Describe(const TreeModel& m);
+inline Result<Prediction> Predict(const TreeModel& m, MatrixView x) { return TreePredict(m, x); }
+inline Result<Matrix> PredictProba(const TreeModel& m, MatrixView x) { return TreePredictProba(m, x); }
+
 }  // namespace safemodel::estimators
 
 #endif  // SAFEMODEL_ESTIMATORS_TREE_H_

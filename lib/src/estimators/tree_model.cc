@@ -1,4 +1,5 @@
 // TreeModel: building a single tree or a forest, and inference.
+#include <algorithm>
 #include <cmath>
 
 #include "estimators/tree.h"
@@ -138,6 +139,19 @@ Result<std::vector<int32_t>> TreeApply(const TreeModel& m, MatrixView x) {
   std::vector<int32_t> leaves;
   SAFEMODEL_RETURN_IF_ERROR(WalkAll(m, xf, x.rows, leaves));
   return leaves;
+}
+
+std::string Describe(const TreeModel& m) {
+  int32_t nodes = 0, depth = 0;
+  for (const auto& t : m.trees) {
+    nodes = std::max(nodes, t.node_count);
+    depth = std::max(depth, t.depth);
+  }
+  std::string s = m.class_name + ": " + std::to_string(m.trees.size()) + " tree(s) (<= " + std::to_string(nodes) +
+                  " nodes, depth <= " + std::to_string(depth) + "), " + std::to_string(m.n_features) + " features, " +
+                  std::to_string(m.n_outputs) + " output(s)";
+  if (!m.classes.empty()) s += ", " + DescribeClasses(m.classes[0]);
+  return s;
 }
 
 }  // namespace safemodel::estimators

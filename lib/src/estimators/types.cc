@@ -92,4 +92,8 @@ Status CheckCount(std::string_view path, int64_t value, int64_t lo) {
   return Status::Ok();
 }
 
+std::string DescribeClasses(const LabelValues& labels) {
+  return std::to_string(LabelCount(labels)) + " classes (" + std::string(LabelKindName(labels)) + ")";
+}
+
 }  // namespace safemodel::estimators

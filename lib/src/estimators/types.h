@@ -51,6 +51,8 @@ using LabelValues = std::variant<std::vector<int64_t>, std::vector<double>, std:
 size_t LabelCount(const LabelValues& labels);
 // "int64", "float64" or "str".
 std::string_view LabelKindName(const LabelValues& labels);
+// "3 classes (str)", for summaries.
+std::string DescribeClasses(const LabelValues& labels);
 
 // predict() of a classifier: rows x cols labels (cols = n_outputs), row-major,
 // of the same kind as the model's classes.

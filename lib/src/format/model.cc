@@ -151,14 +151,16 @@ std::string_view MethodName(Method m) {
   switch (m) {
     case Method::kPredict: return "predict";
     case Method::kPredictProba: return "predict_proba";
+    case Method::kPredictLogProba: return "predict_log_proba";
     case Method::kDecisionFunction: return "decision_function";
     case Method::kTransform: return "transform";
+    case Method::kScoreSamples: return "score_samples";
   }
   return "unknown";
 }
 
 std::optional<Method> MethodFromName(std::string_view name) {
-  for (Method m : {Method::kPredict, Method::kPredictProba, Method::kDecisionFunction, Method::kTransform}) {
+  for (Method m : kAllMethods) {
     if (MethodName(m) == name) return m;
   }
   return std::nullopt;
@@ -171,50 +173,7 @@ std::string Model::estimator_class(std::string_view member) const {
 
 namespace {
 
-std::string Summary(const est::Estimator& e);
-
-std::string ClassesText(const est::LabelValues& l) {
-  return std::to_string(est::LabelCount(l)) + " classes (" + std::string(est::LabelKindName(l)) + ")";
-}
-
-std::string Describe(const est::LinearModel& m) {
-  std::string s = m.class_name + ": " + std::to_string(m.n_features) + " features";
-  if (m.task == est::LinearTask::kClassifier) s += ", " + ClassesText(m.classes);
-  else s += ", " + std::to_string(m.n_rows) + " target(s)";
-  return s;
-}
-
-std::string Describe(const est::TreeModel& m) {
-  int32_t nodes = 0, depth = 0;
-  for (const auto& t : m.trees) {
-    nodes = std::max(nodes, t.node_count);
-    depth = std::max(depth, t.depth);
-  }
-  std::string s = m.class_name + ": " + std::to_string(m.trees.size()) + " tree(s) (<= " + std::to_string(nodes) +
-                  " nodes, depth <= " + std::to_string(depth) + "), " + std::to_string(m.n_features) + " features, " +
-                  std::to_string(m.n_outputs) + " output(s)";
-  if (!m.classes.empty()) s += ", " + ClassesText(m.classes[0]);
-  return s;
-}
-
-std::string Describe(const est::StandardScaler& m) {
-  return std::string("StandardScaler: ") + std::to_string(m.n_features) + " features" +
-         (m.with_mean ? "" : ", no centering") + (m.with_std ? "" : ", no scaling");
-}
-
-std::string Describe(const est::MinMaxScaler& m) {
-  return "MinMaxScaler: " + std::to_string(m.n_features) + " features" + (m.clip ? ", clipped" : "");
-}
-
-std::string Describe(const est::Pipeline& p) {
-  std::string s = "Pipeline:";
-  for (size_t i = 0; i < p.steps.size(); ++i) s += (i ? " -> " : " ") + p.names[i] + " [" + Summary(p.steps[i]) + "]";
-  return s;
-}
-
-std::string Summary(const est::Estimator& e) {
-  return std::visit([](const auto& m) { return Describe(m); }, e.model);
-}
+std::string Summary(const est::Estimator& e) { return e.Describe(); }
 
 }  // namespace
 
@@ -252,8 +211,16 @@ Result<Output> Model::Run(Method method, std::span<const double> x, size_t rows,
       SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictProba(*e, view));
       return FromMatrix(std::move(m));
     }
+    case Method::kPredictLogProba: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictLogProba(*e, view));
+      return FromMatrix(std::move(m));
+    }
     case Method::kDecisionFunction: {
       SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::DecisionFunction(*e, view));
+      return FromMatrix(std::move(m));
+    }
+    case Method::kScoreSamples: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::ScoreSamples(*e, view));
       return FromMatrix(std::move(m));
     }
     case Method::kTransform: {
