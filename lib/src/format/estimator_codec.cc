@@ -5,125 +5,105 @@
 
 #include <cstring>
 
+#include "format/codec.h"
 #include "format/header.h"
 #include "util/checked.h"
 #include "util/text.h"
 
 namespace safemodel::format {
-namespace {
 
-namespace est = safemodel::estimators;
-constexpr uint32_t kNoTensor = schema::NO_TENSOR;
 
 // ---- Encoding ---------------------------------------------------------------
 
-class Encoder {
- public:
-  explicit Encoder(std::vector<OwnedTensor>& tensors) : tensors_(tensors) {}
+namespace {
 
-  template <typename T>
-  uint32_t Add(const std::string& name, DType dtype, std::span<const T> values, std::vector<uint64_t> shape) {
-    OwnedTensor t{name, dtype, std::move(shape),
-                  std::string(reinterpret_cast<const char*>(values.data()), values.size_bytes())};
-    tensors_.push_back(std::move(t));
-    return static_cast<uint32_t>(tensors_.size() - 1);
-  }
+void EncodeLinear(Encoder& enc, const est::LinearModel& m, schema::LinearModel::Builder out, const std::string& p) {
+  out.setClassName(m.class_name);
+  out.setTask(static_cast<schema::LinearTask>(m.task));
+  out.setProba(static_cast<schema::LinearProba>(m.proba));
+  out.setNFeatures(static_cast<uint32_t>(m.n_features));
+  out.setRavel(m.ravel);
+  const auto rows = static_cast<uint64_t>(m.n_rows), cols = static_cast<uint64_t>(m.n_features);
+  // A regressor's 1-d coef_ (one target) is what makes its outputs 1-d.
+  const bool one_d = m.task == est::LinearTask::kRegressor && m.ravel;
+  out.setCoef(enc.Add<double>(p + "coef", DType::kF64, m.coef,
+                          one_d ? std::vector<uint64_t>{cols} : std::vector<uint64_t>{rows, cols}));
+  out.setIntercept(enc.Add<double>(p + "intercept", DType::kF64, m.intercept, {rows}));
+  if (m.task == est::LinearTask::kClassifier) enc.Labels(m.classes, out.initClasses(), p + "classes");
+}
 
-  void Labels(const est::LabelValues& labels, schema::Labels::Builder out, const std::string& name) {
-    if (const auto* v = std::get_if<std::vector<int64_t>>(&labels)) {
-      out.setInt64(Add<int64_t>(name, DType::kI64, *v, {v->size()}));
-    } else if (const auto* d = std::get_if<std::vector<double>>(&labels)) {
-      out.setFloat64(Add<double>(name, DType::kF64, *d, {d->size()}));
-    } else {
-      const auto& s = std::get<std::vector<std::string>>(labels);
-      auto list = out.initStrings(static_cast<unsigned>(s.size()));
-      for (unsigned i = 0; i < list.size(); ++i) list.set(i, capnp::Text::Reader(s[i].data(), s[i].size()));
-    }
-  }
+void EncodeTree(Encoder& enc, const est::DecisionTree& t, schema::Tree::Builder out, const std::string& p) {
+  const auto n = static_cast<uint64_t>(t.node_count);
+  out.setLeftChild(enc.Add<int32_t>(p + "left_child", DType::kI32, t.left, {n}));
+  out.setRightChild(enc.Add<int32_t>(p + "right_child", DType::kI32, t.right, {n}));
+  out.setFeature(enc.Add<int32_t>(p + "feature", DType::kI32, t.feature, {n}));
+  out.setThreshold(enc.Add<double>(p + "threshold", DType::kF64, t.threshold, {n}));
+  out.setValue(enc.Add<double>(p + "value", DType::kF64, t.value,
+                           {n, static_cast<uint64_t>(t.n_outputs), static_cast<uint64_t>(t.max_classes)}));
+  out.setMissingGoToLeft(t.missing_go_to_left.empty()
+                             ? kNoTensor
+                             : enc.Add<uint8_t>(p + "missing_go_to_left", DType::kU8, t.missing_go_to_left, {n}));
+}
 
-  void Linear(const est::LinearModel& m, schema::LinearModel::Builder out, const std::string& p) {
-    out.setClassName(m.class_name);
-    out.setTask(static_cast<schema::LinearTask>(m.task));
-    out.setProba(static_cast<schema::LinearProba>(m.proba));
-    out.setNFeatures(static_cast<uint32_t>(m.n_features));
-    out.setRavel(m.ravel);
-    const auto rows = static_cast<uint64_t>(m.n_rows), cols = static_cast<uint64_t>(m.n_features);
-    // A regressor's 1-d coef_ (one target) is what makes its outputs 1-d.
-    const bool one_d = m.task == est::LinearTask::kRegressor && m.ravel;
-    out.setCoef(Add<double>(p + "coef", DType::kF64, m.coef,
-                            one_d ? std::vector<uint64_t>{cols} : std::vector<uint64_t>{rows, cols}));
-    out.setIntercept(Add<double>(p + "intercept", DType::kF64, m.intercept, {rows}));
-    if (m.task == est::LinearTask::kClassifier) Labels(m.classes, out.initClasses(), p + "classes");
-  }
+void EncodeTrees(Encoder& enc, const est::TreeModel& m, schema::TreeModel::Builder out, const std::string& p) {
+  out.setClassName(m.class_name);
+  out.setTask(static_cast<schema::TreeTask>(m.task));
+  out.setCombine(static_cast<schema::TreeCombine>(m.combine));
+  out.setAcceptNan(m.accept_nan);
+  out.setNFeatures(static_cast<uint32_t>(m.n_features));
+  out.setNOutputs(static_cast<uint32_t>(m.n_outputs));
+  auto nc = out.initNClasses(static_cast<unsigned>(m.n_classes.size()));
+  for (unsigned i = 0; i < nc.size(); ++i) nc.set(i, static_cast<uint32_t>(m.n_classes[i]));
+  auto cl = out.initClasses(static_cast<unsigned>(m.classes.size()));
+  for (unsigned i = 0; i < cl.size(); ++i) enc.Labels(m.classes[i], cl[i], p + "classes[" + std::to_string(i) + "]");
+  auto trees = out.initTrees(static_cast<unsigned>(m.trees.size()));
+  for (unsigned i = 0; i < trees.size(); ++i) EncodeTree(enc, m.trees[i], trees[i], p + "trees[" + std::to_string(i) + "].");
+}
 
-  void Tree(const est::DecisionTree& t, schema::Tree::Builder out, const std::string& p) {
-    const auto n = static_cast<uint64_t>(t.node_count);
-    out.setLeftChild(Add<int32_t>(p + "left_child", DType::kI32, t.left, {n}));
-    out.setRightChild(Add<int32_t>(p + "right_child", DType::kI32, t.right, {n}));
-    out.setFeature(Add<int32_t>(p + "feature", DType::kI32, t.feature, {n}));
-    out.setThreshold(Add<double>(p + "threshold", DType::kF64, t.threshold, {n}));
-    out.setValue(Add<double>(p + "value", DType::kF64, t.value,
-                             {n, static_cast<uint64_t>(t.n_outputs), static_cast<uint64_t>(t.max_classes)}));
-    out.setMissingGoToLeft(t.missing_go_to_left.empty()
-                               ? kNoTensor
-                               : Add<uint8_t>(p + "missing_go_to_left", DType::kU8, t.missing_go_to_left, {n}));
-  }
+}  // namespace
 
-  void Trees(const est::TreeModel& m, schema::TreeModel::Builder out, const std::string& p) {
-    out.setClassName(m.class_name);
-    out.setTask(static_cast<schema::TreeTask>(m.task));
-    out.setCombine(static_cast<schema::TreeCombine>(m.combine));
-    out.setAcceptNan(m.accept_nan);
-    out.setNFeatures(static_cast<uint32_t>(m.n_features));
-    out.setNOutputs(static_cast<uint32_t>(m.n_outputs));
-    auto nc = out.initNClasses(static_cast<unsigned>(m.n_classes.size()));
-    for (unsigned i = 0; i < nc.size(); ++i) nc.set(i, static_cast<uint32_t>(m.n_classes[i]));
-    auto cl = out.initClasses(static_cast<unsigned>(m.classes.size()));
-    for (unsigned i = 0; i < cl.size(); ++i) Labels(m.classes[i], cl[i], p + "classes[" + std::to_string(i) + "]");
-    auto trees = out.initTrees(static_cast<unsigned>(m.trees.size()));
-    for (unsigned i = 0; i < trees.size(); ++i) Tree(m.trees[i], trees[i], p + "trees[" + std::to_string(i) + "].");
-  }
+void Encode(Encoder& enc, const est::LinearModel& m, schema::Estimator::Builder out, const std::string& p) {
+  EncodeLinear(enc, m, out.initLinear(), p);
+}
 
-  void Estimator(const est::Estimator& e, schema::Estimator::Builder out, const std::string& p) {
-    std::visit([&](const auto& m) { One(m, out, p); }, e.model);
-  }
+void Encode(Encoder& enc, const est::TreeModel& m, schema::Estimator::Builder out, const std::string& p) {
+  EncodeTrees(enc, m, out.initTrees(), p);
+}
 
- private:
-  void One(const est::LinearModel& m, schema::Estimator::Builder out, const std::string& p) {
-    Linear(m, out.initLinear(), p);
-  }
-  void One(const est::TreeModel& m, schema::Estimator::Builder out, const std::string& p) {
-    Trees(m, out.initTrees(), p);
-  }
-  void One(const est::StandardScaler& s, schema::Estimator::Builder out, const std::string& p) {
-    auto b = out.initStandardScaler();
-    const auto n = static_cast<uint64_t>(s.n_features);
-    b.setNFeatures(static_cast<uint32_t>(s.n_features));
-    b.setWithMean(s.with_mean);
-    b.setWithStd(s.with_std);
-    b.setMean(s.mean.empty() ? kNoTensor : Add<double>(p + "mean", DType::kF64, s.mean, {n}));
-    b.setScale(s.scale.empty() ? kNoTensor : Add<double>(p + "scale", DType::kF64, s.scale, {n}));
-  }
-  void One(const est::MinMaxScaler& s, schema::Estimator::Builder out, const std::string& p) {
-    auto b = out.initMinMaxScaler();
-    const auto n = static_cast<uint64_t>(s.n_features);
-    b.setNFeatures(static_cast<uint32_t>(s.n_features));
-    b.setMin(Add<double>(p + "min", DType::kF64, s.min, {n}));
-    b.setScale(Add<double>(p + "scale", DType::kF64, s.scale, {n}));
-    b.setClip(s.clip);
-    b.setRangeLo(s.range_lo);
-    b.setRangeHi(s.range_hi);
-  }
-  void One(const est::Pipeline& pl, schema::Estimator::Builder out, const std::string& p) {
-    auto steps = out.initPipeline().initSteps(static_cast<unsigned>(pl.steps.size()));
-    for (unsigned i = 0; i < steps.size(); ++i) {
-      steps[i].setName(pl.names[i]);
-      Estimator(pl.steps[i], steps[i].initEstimator(), p + "steps[" + std::to_string(i) + "].");
-    }
-  }
+void Encode(Encoder& enc, const est::StandardScaler& s, schema::Estimator::Builder out, const std::string& p) {
+  auto b = out.initStandardScaler();
+  const auto n = static_cast<uint64_t>(s.n_features);
+  b.setNFeatures(static_cast<uint32_t>(s.n_features));
+  b.setWithMean(s.with_mean);
+  b.setWithStd(s.with_std);
+  b.setMean(s.mean.empty() ? kNoTensor : enc.Add<double>(p + "mean", DType::kF64, s.mean, {n}));
+  b.setScale(s.scale.empty() ? kNoTensor : enc.Add<double>(p + "scale", DType::kF64, s.scale, {n}));
+}
 
-  std::vector<OwnedTensor>& tensors_;
-};
+void Encode(Encoder& enc, const est::MinMaxScaler& s, schema::Estimator::Builder out, const std::string& p) {
+  auto b = out.initMinMaxScaler();
+  const auto n = static_cast<uint64_t>(s.n_features);
+  b.setNFeatures(static_cast<uint32_t>(s.n_features));
+  b.setMin(enc.Add<double>(p + "min", DType::kF64, s.min, {n}));
+  b.setScale(enc.Add<double>(p + "scale", DType::kF64, s.scale, {n}));
+  b.setClip(s.clip);
+  b.setRangeLo(s.range_lo);
+  b.setRangeHi(s.range_hi);
+}
+
+void Encode(Encoder& enc, const est::Pipeline& pl, schema::Estimator::Builder out, const std::string& p) {
+  auto steps = out.initPipeline().initSteps(static_cast<unsigned>(pl.steps.size()));
+  for (unsigned i = 0; i < steps.size(); ++i) {
+    steps[i].setName(pl.names[i]);
+    enc.Estimator(pl.steps[i], steps[i].initEstimator(), p + "steps[" + std::to_string(i) + "].");
+  }
+}
+
+void Encoder::Estimator(const est::Estimator& e, schema::Estimator::Builder out, const std::string& p) {
+  std::visit([&](const auto& m) { Encode(*this, m, out, p); }, e.model);
+}
+
+namespace {
 
 void EncodeBundle(Encoder& enc, const Bundle& b, schema::Bundle::Builder out) {
   out.setContainer(static_cast<schema::BundleContainer>(b.container));
@@ -147,250 +127,178 @@ void EncodeBundle(Encoder& enc, const Bundle& b, schema::Bundle::Builder out) {
   }
 }
 
+}  // namespace
+
 // ---- Decoding ---------------------------------------------------------------
 
-// Maximum nesting of pipelines and bundles (stack bound).
-constexpr int kMaxDepth = est::kMaxPipelineDepth;
-
-class Decoder {
- public:
-  Decoder(std::span<const TensorView> tensors, const LoadOptions& options)
-      : tensors_(tensors), used_(tensors.size(), false), options_(options) {}
-
-  // The tensor at `index`, checked for dtype and rank, marked used.
-  Result<const TensorView*> Take(uint32_t index, DType dtype, size_t rank, const std::string& path) {
-    if (index >= tensors_.size()) {
-      return Corruption(path + ": tensor index " + std::to_string(index) + " out of range [0, " +
-                        std::to_string(tensors_.size()) + ")");
-    }
-    const TensorView& t = tensors_[index];
-    if (used_[index]) return Corruption(path + ": tensor '" + EscapeForTerminal(t.name) + "' is used twice");
-    if (t.dtype != dtype || t.shape.size() != rank) {
-      return Corruption(path + ": tensor '" + EscapeForTerminal(t.name) + "' is " + std::string(DTypeName(t.dtype)) +
-                        " " + ShapeString(t.shape) + ", expected " + std::string(DTypeName(dtype)) + " of rank " +
-                        std::to_string(rank));
-    }
-    used_[index] = true;
-    return &t;
+Result<est::Estimator> DecodeLinear(Decoder& d, schema::LinearModel::Reader r, const std::string& p) {
+  if (static_cast<unsigned>(r.getTask()) > 1 || static_cast<unsigned>(r.getProba()) > 3) {
+    return Unsupported(p + ": unknown task or proba kind");
   }
-
-  // Copies: what the builders validate lives in memory the process owns.
-  template <typename T>
-  Result<std::vector<T>> Copy(uint32_t index, DType dtype, size_t rank, const std::string& path,
-                              std::vector<uint64_t>* shape = nullptr) {
-    SAFEMODEL_ASSIGN_OR_RETURN(const TensorView* t, Take(index, dtype, rank, path));
-    std::vector<T> out(t->bytes.size() / sizeof(T));
-    if (!out.empty()) std::memcpy(out.data(), t->bytes.data(), t->bytes.size());
-    if (shape) *shape = t->shape;
-    return out;
+  std::vector<uint64_t> coef_shape;
+  const bool one_d = r.getCoef() < d.tensors().size() && d.tensors()[r.getCoef()].shape.size() == 1;
+  SAFEMODEL_ASSIGN_OR_RETURN(auto coef,
+                             d.Copy<double>(r.getCoef(), DType::kF64, one_d ? 1 : 2, p + ".coef", &coef_shape));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto intercept, d.Copy<double>(r.getIntercept(), DType::kF64, 1, p + ".intercept"));
+  est::LinearInput in;
+  const std::string class_name(r.getClassName().cStr());
+  in.class_name = class_name;
+  in.task = static_cast<est::LinearTask>(r.getTask());
+  in.proba = static_cast<est::LinearProba>(r.getProba());
+  in.coef = coef;
+  in.coef_shape = coef_shape;
+  in.intercept = intercept;
+  in.n_features_in = r.getNFeatures();
+  if (in.task == est::LinearTask::kClassifier) {
+    SAFEMODEL_ASSIGN_OR_RETURN(in.classes, d.Labels(r.getClasses(), p + ".classes"));
   }
+  SAFEMODEL_ASSIGN_OR_RETURN(est::LinearModel m, est::BuildLinear(in, p));
+  if (m.ravel != r.getRavel()) return Corruption(p + ".ravel: disagrees with coef_'s shape");
+  return est::Estimator{std::move(m)};
+}
 
-  Result<std::vector<double>> OptionalF64(uint32_t index, const std::string& path) {
-    if (index == kNoTensor) return std::vector<double>{};
-    return Copy<double>(index, DType::kF64, 1, path);
+namespace {
+
+// Tree columns, widened to the int64 the builder takes (sklearn's intp).
+struct TreeColumns {
+  std::vector<int64_t> left, right, feature;
+  std::vector<double> threshold, value;
+  std::vector<uint64_t> value_shape;
+  std::vector<uint8_t> missing;
+  est::TreeArrays Arrays() const {
+    return {left, right, feature, threshold, value, value_shape, missing};
   }
-
-  Result<est::LabelValues> Labels(schema::Labels::Reader l, const std::string& path) {
-    switch (l.which()) {
-      case schema::Labels::NONE:
-        return est::LabelValues{};
-      case schema::Labels::INT64: {
-        SAFEMODEL_ASSIGN_OR_RETURN(auto v, Copy<int64_t>(l.getInt64(), DType::kI64, 1, path));
-        return est::LabelValues(std::move(v));
-      }
-      case schema::Labels::FLOAT64: {
-        SAFEMODEL_ASSIGN_OR_RETURN(auto v, Copy<double>(l.getFloat64(), DType::kF64, 1, path));
-        return est::LabelValues(std::move(v));
-      }
-      case schema::Labels::STRINGS: {
-        std::vector<std::string> v;
-        for (auto t : l.getStrings()) {
-          if (t.size() > options_.max_string_bytes) return LimitExceeded(path + ": label over max_string_bytes");
-          v.emplace_back(t.cStr(), t.size());
-        }
-        return est::LabelValues(std::move(v));
-      }
-    }
-    return Unsupported(path + ": unknown label kind " + std::to_string(static_cast<unsigned>(l.which())));
-  }
-
-  Result<est::Estimator> Linear(schema::LinearModel::Reader r, const std::string& p) {
-    if (static_cast<unsigned>(r.getTask()) > 1 || static_cast<unsigned>(r.getProba()) > 3) {
-      return Unsupported(p + ": unknown task or proba kind");
-    }
-    std::vector<uint64_t> coef_shape;
-    const bool one_d = r.getCoef() < tensors_.size() && tensors_[r.getCoef()].shape.size() == 1;
-    SAFEMODEL_ASSIGN_OR_RETURN(auto coef,
-                               Copy<double>(r.getCoef(), DType::kF64, one_d ? 1 : 2, p + ".coef", &coef_shape));
-    SAFEMODEL_ASSIGN_OR_RETURN(auto intercept, Copy<double>(r.getIntercept(), DType::kF64, 1, p + ".intercept"));
-    est::LinearInput in;
-    const std::string class_name(r.getClassName().cStr());
-    in.class_name = class_name;
-    in.task = static_cast<est::LinearTask>(r.getTask());
-    in.proba = static_cast<est::LinearProba>(r.getProba());
-    in.coef = coef;
-    in.coef_shape = coef_shape;
-    in.intercept = intercept;
-    in.n_features_in = r.getNFeatures();
-    if (in.task == est::LinearTask::kClassifier) {
-      SAFEMODEL_ASSIGN_OR_RETURN(in.classes, Labels(r.getClasses(), p + ".classes"));
-    }
-    SAFEMODEL_ASSIGN_OR_RETURN(est::LinearModel m, est::BuildLinear(in, p));
-    if (m.ravel != r.getRavel()) return Corruption(p + ".ravel: disagrees with coef_'s shape");
-    return est::Estimator{std::move(m)};
-  }
-
-  // Tree columns, widened to the int64 the builder takes (sklearn's intp).
-  struct TreeColumns {
-    std::vector<int64_t> left, right, feature;
-    std::vector<double> threshold, value;
-    std::vector<uint64_t> value_shape;
-    std::vector<uint8_t> missing;
-    est::TreeArrays Arrays() const {
-      return {left, right, feature, threshold, value, value_shape, missing};
-    }
-  };
-
-  Result<std::vector<int64_t>> Widen(uint32_t index, const std::string& path) {
-    SAFEMODEL_ASSIGN_OR_RETURN(auto narrow, Copy<int32_t>(index, DType::kI32, 1, path));
-    return std::vector<int64_t>(narrow.begin(), narrow.end());
-  }
-
-  Result<TreeColumns> Tree(schema::Tree::Reader r, const std::string& p) {
-    TreeColumns c;
-    SAFEMODEL_ASSIGN_OR_RETURN(c.left, Widen(r.getLeftChild(), p + ".left_child"));
-    SAFEMODEL_ASSIGN_OR_RETURN(c.right, Widen(r.getRightChild(), p + ".right_child"));
-    SAFEMODEL_ASSIGN_OR_RETURN(c.feature, Widen(r.getFeature(), p + ".feature"));
-    SAFEMODEL_ASSIGN_OR_RETURN(c.threshold, Copy<double>(r.getThreshold(), DType::kF64, 1, p + ".threshold"));
-    SAFEMODEL_ASSIGN_OR_RETURN(c.value, Copy<double>(r.getValue(), DType::kF64, 3, p + ".value", &c.value_shape));
-    if (r.getMissingGoToLeft() != kNoTensor) {
-      SAFEMODEL_ASSIGN_OR_RETURN(c.missing,
-                                 Copy<uint8_t>(r.getMissingGoToLeft(), DType::kU8, 1, p + ".missing_go_to_left"));
-    }
-    return c;
-  }
-
-  Result<est::Estimator> Trees(schema::TreeModel::Reader r, const std::string& p) {
-    if (static_cast<unsigned>(r.getTask()) > 1 || static_cast<unsigned>(r.getCombine()) > 1) {
-      return Unsupported(p + ": unknown task or combine kind");
-    }
-    est::TreeModelInput in;
-    const std::string class_name(r.getClassName().cStr());
-    in.class_name = class_name;
-    in.task = static_cast<est::TreeTask>(r.getTask());
-    in.combine = static_cast<est::TreeCombine>(r.getCombine());
-    in.accept_nan = r.getAcceptNan();
-    in.n_features = r.getNFeatures();
-    in.n_outputs = r.getNOutputs();
-    auto classes = r.getClasses();
-    for (unsigned i = 0; i < classes.size(); ++i) {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto l, Labels(classes[i], p + ".classes[" + std::to_string(i) + "]"));
-      in.classes.push_back(std::move(l));
-    }
-    std::vector<TreeColumns> columns;
-    auto trees = r.getTrees();
-    columns.reserve(trees.size());
-    for (unsigned i = 0; i < trees.size(); ++i) {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto c, Tree(trees[i], p + ".trees[" + std::to_string(i) + "]"));
-      columns.push_back(std::move(c));
-    }
-    for (const auto& c : columns) in.trees.push_back(c.Arrays());
-    SAFEMODEL_ASSIGN_OR_RETURN(est::TreeModel m, est::BuildTreeModel(in, p));
-    if (r.getNClasses().size() != m.n_classes.size()) return Corruption(p + ".nClasses: disagrees with classes");
-    for (unsigned i = 0; i < r.getNClasses().size(); ++i) {
-      if (static_cast<int64_t>(r.getNClasses()[i]) != m.n_classes[i]) return Corruption(p + ".nClasses: disagrees with classes");
-    }
-    return est::Estimator{std::move(m)};
-  }
-
-  Result<est::Estimator> Standard(schema::StandardScaler::Reader r, const std::string& p) {
-    SAFEMODEL_ASSIGN_OR_RETURN(auto mean, OptionalF64(r.getMean(), p + ".mean"));
-    SAFEMODEL_ASSIGN_OR_RETURN(auto scale, OptionalF64(r.getScale(), p + ".scale"));
-    est::StandardScalerInput in{r.getNFeatures(), r.getWithMean(), r.getWithStd(), mean, scale};
-    SAFEMODEL_ASSIGN_OR_RETURN(est::StandardScaler s, est::BuildStandardScaler(in, p));
-    return est::Estimator{std::move(s)};
-  }
-
-  Result<est::Estimator> MinMax(schema::MinMaxScaler::Reader r, const std::string& p) {
-    SAFEMODEL_ASSIGN_OR_RETURN(auto min, Copy<double>(r.getMin(), DType::kF64, 1, p + ".min"));
-    SAFEMODEL_ASSIGN_OR_RETURN(auto scale, Copy<double>(r.getScale(), DType::kF64, 1, p + ".scale"));
-    est::MinMaxScalerInput in{r.getNFeatures(), min, scale, r.getClip(), r.getRangeLo(), r.getRangeHi()};
-    SAFEMODEL_ASSIGN_OR_RETURN(est::MinMaxScaler s, est::BuildMinMaxScaler(in, p));
-    return est::Estimator{std::move(s)};
-  }
-
-  Result<est::Estimator> Pipeline(schema::PipelineModel::Reader r, const std::string& p, int depth) {
-    std::vector<std::string> names;
-    std::vector<est::Estimator> steps;
-    auto list = r.getSteps();
-    for (unsigned i = 0; i < list.size(); ++i) {
-      const std::string sp = p + ".steps[" + std::to_string(i) + "]";
-      SAFEMODEL_ASSIGN_OR_RETURN(auto step, Estimator(list[i].getEstimator(), sp, depth + 1));
-      names.emplace_back(list[i].getName().cStr(), list[i].getName().size());
-      steps.push_back(std::move(step));
-    }
-    return est::BuildPipeline(std::move(names), std::move(steps), p);
-  }
-
-  Result<est::Estimator> Estimator(schema::Estimator::Reader r, const std::string& p, int depth) {
-    if (depth > kMaxDepth) return LimitExceeded(p + ": estimators nested deeper than " + std::to_string(kMaxDepth));
-    switch (r.which()) {
-      case schema::Estimator::LINEAR: return Linear(r.getLinear(), p);
-      case schema::Estimator::TREES: return Trees(r.getTrees(), p);
-      case schema::Estimator::STANDARD_SCALER: return Standard(r.getStandardScaler(), p);
-      case schema::Estimator::MIN_MAX_SCALER: return MinMax(r.getMinMaxScaler(), p);
-      case schema::Estimator::PIPELINE: return Pipeline(r.getPipeline(), p, depth);
-      default: break;
-    }
-    return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +
-                       " is not allowed here");
-  }
-
-  Result<Bundle> DecodeBundle(schema::Bundle::Reader r) {
-    Bundle b;
-    if (static_cast<unsigned>(r.getContainer()) > 2) return Unsupported("estimator.bundle: unknown container");
-    b.container = static_cast<Bundle::Container>(r.getContainer());
-    auto members = r.getMembers();
-    for (unsigned i = 0; i < members.size(); ++i) {
-      auto m = members[i];
-      const std::string p = "bundle.members[" + std::to_string(i) + "]";
-      BundleMember out;
-      out.name.assign(m.getName().cStr(), m.getName().size());
-      switch (m.which()) {
-        case schema::BundleMember::ESTIMATOR: {
-          SAFEMODEL_ASSIGN_OR_RETURN(auto e, Estimator(m.getEstimator(), p, 1));
-          out.value = std::move(e);
-          break;
-        }
-        case schema::BundleMember::NONE: break;
-        case schema::BundleMember::BOOL: out.value = m.getBool(); break;
-        case schema::BundleMember::INT: out.value = m.getInt(); break;
-        case schema::BundleMember::FLOAT: out.value = m.getFloat(); break;
-        case schema::BundleMember::TEXT: out.value = std::string(m.getText().cStr(), m.getText().size()); break;
-        default: return Unsupported(p + ": unknown member kind");
-      }
-      b.members.push_back(std::move(out));
-    }
-    return b;
-  }
-
-  // Every tensor in the table must belong to the estimator.
-  Status AllUsed() const {
-    for (size_t i = 0; i < used_.size(); ++i) {
-      if (!used_[i]) {
-        return Corruption("tensor '" + EscapeForTerminal(tensors_[i].name) + "' is not used by the estimator");
-      }
-    }
-    return Status::Ok();
-  }
-
- private:
-  std::span<const TensorView> tensors_;
-  std::vector<bool> used_;
-  const LoadOptions& options_;
 };
 
+
+Result<std::vector<int64_t>> Widen(Decoder& d, uint32_t index, const std::string& path) {
+  SAFEMODEL_ASSIGN_OR_RETURN(auto narrow, d.Copy<int32_t>(index, DType::kI32, 1, path));
+  return std::vector<int64_t>(narrow.begin(), narrow.end());
+}
+
+Result<TreeColumns> DecodeTree(Decoder& d, schema::Tree::Reader r, const std::string& p) {
+  TreeColumns c;
+  SAFEMODEL_ASSIGN_OR_RETURN(c.left, Widen(d, r.getLeftChild(), p + ".left_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.right, Widen(d, r.getRightChild(), p + ".right_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.feature, Widen(d, r.getFeature(), p + ".feature"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.threshold, d.Copy<double>(r.getThreshold(), DType::kF64, 1, p + ".threshold"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.value, d.Copy<double>(r.getValue(), DType::kF64, 3, p + ".value", &c.value_shape));
+  if (r.getMissingGoToLeft() != kNoTensor) {
+    SAFEMODEL_ASSIGN_OR_RETURN(c.missing,
+                               d.Copy<uint8_t>(r.getMissingGoToLeft(), DType::kU8, 1, p + ".missing_go_to_left"));
+  }
+  return c;
+}
+
 }  // namespace
+
+Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, const std::string& p) {
+  if (static_cast<unsigned>(r.getTask()) > 1 || static_cast<unsigned>(r.getCombine()) > 1) {
+    return Unsupported(p + ": unknown task or combine kind");
+  }
+  est::TreeModelInput in;
+  const std::string class_name(r.getClassName().cStr());
+  in.class_name = class_name;
+  in.task = static_cast<est::TreeTask>(r.getTask());
+  in.combine = static_cast<est::TreeCombine>(r.getCombine());
+  in.accept_nan = r.getAcceptNan();
+  in.n_features = r.getNFeatures();
+  in.n_outputs = r.getNOutputs();
+  auto classes = r.getClasses();
+  for (unsigned i = 0; i < classes.size(); ++i) {
+    SAFEMODEL_ASSIGN_OR_RETURN(auto l, d.Labels(classes[i], p + ".classes[" + std::to_string(i) + "]"));
+    in.classes.push_back(std::move(l));
+  }
+  std::vector<TreeColumns> columns;
+  auto trees = r.getTrees();
+  columns.reserve(trees.size());
+  for (unsigned i = 0; i < trees.size(); ++i) {
+    SAFEMODEL_ASSIGN_OR_RETURN(auto c, DecodeTree(d, trees[i], p + ".trees[" + std::to_string(i) + "]"));
+    columns.push_back(std::move(c));
+  }
+  for (const auto& c : columns) in.trees.push_back(c.Arrays());
+  SAFEMODEL_ASSIGN_OR_RETURN(est::TreeModel m, est::BuildTreeModel(in, p));
+  if (r.getNClasses().size() != m.n_classes.size()) return Corruption(p + ".nClasses: disagrees with classes");
+  for (unsigned i = 0; i < r.getNClasses().size(); ++i) {
+    if (static_cast<int64_t>(r.getNClasses()[i]) != m.n_classes[i]) return Corruption(p + ".nClasses: disagrees with classes");
+  }
+  return est::Estimator{std::move(m)};
+}
+
+Result<est::Estimator> DecodeStandardScaler(Decoder& d, schema::StandardScaler::Reader r, const std::string& p) {
+  SAFEMODEL_ASSIGN_OR_RETURN(auto mean, d.OptionalF64(r.getMean(), p + ".mean"));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto scale, d.OptionalF64(r.getScale(), p + ".scale"));
+  est::StandardScalerInput in{r.getNFeatures(), r.getWithMean(), r.getWithStd(), mean, scale};
+  SAFEMODEL_ASSIGN_OR_RETURN(est::StandardScaler s, est::BuildStandardScaler(in, p));
+  return est::Estimator{std::move(s)};
+}
+
+Result<est::Estimator> DecodeMinMaxScaler(Decoder& d, schema::MinMaxScaler::Reader r, const std::string& p) {
+  SAFEMODEL_ASSIGN_OR_RETURN(auto min, d.Copy<double>(r.getMin(), DType::kF64, 1, p + ".min"));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto scale, d.Copy<double>(r.getScale(), DType::kF64, 1, p + ".scale"));
+  est::MinMaxScalerInput in{r.getNFeatures(), min, scale, r.getClip(), r.getRangeLo(), r.getRangeHi()};
+  SAFEMODEL_ASSIGN_OR_RETURN(est::MinMaxScaler s, est::BuildMinMaxScaler(in, p));
+  return est::Estimator{std::move(s)};
+}
+
+Result<est::Estimator> DecodePipeline(Decoder& d, schema::PipelineModel::Reader r, const std::string& p, int depth) {
+  std::vector<std::string> names;
+  std::vector<est::Estimator> steps;
+  auto list = r.getSteps();
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const std::string sp = p + ".steps[" + std::to_string(i) + "]";
+    SAFEMODEL_ASSIGN_OR_RETURN(auto step, d.Estimator(list[i].getEstimator(), sp, depth + 1));
+    names.emplace_back(list[i].getName().cStr(), list[i].getName().size());
+    steps.push_back(std::move(step));
+  }
+  return est::BuildPipeline(std::move(names), std::move(steps), p);
+}
+
+namespace {
+
+Result<Bundle> DecodeBundle(Decoder& d, schema::Bundle::Reader r) {
+  Bundle b;
+  if (static_cast<unsigned>(r.getContainer()) > 2) return Unsupported("estimator.bundle: unknown container");
+  b.container = static_cast<Bundle::Container>(r.getContainer());
+  auto members = r.getMembers();
+  for (unsigned i = 0; i < members.size(); ++i) {
+    auto m = members[i];
+    const std::string p = "bundle.members[" + std::to_string(i) + "]";
+    BundleMember out;
+    out.name.assign(m.getName().cStr(), m.getName().size());
+    switch (m.which()) {
+      case schema::BundleMember::ESTIMATOR: {
+        SAFEMODEL_ASSIGN_OR_RETURN(auto e, d.Estimator(m.getEstimator(), p, 1));
+        out.value = std::move(e);
+        break;
+      }
+      case schema::BundleMember::NONE: break;
+      case schema::BundleMember::BOOL: out.value = m.getBool(); break;
+      case schema::BundleMember::INT: out.value = m.getInt(); break;
+      case schema::BundleMember::FLOAT: out.value = m.getFloat(); break;
+      case schema::BundleMember::TEXT: out.value = std::string(m.getText().cStr(), m.getText().size()); break;
+      default: return Unsupported(p + ": unknown member kind");
+    }
+    b.members.push_back(std::move(out));
+  }
+  return b;
+}
+
+}  // namespace
+
+Result<est::Estimator> Decoder::Estimator(schema::Estimator::Reader r, const std::string& p, int depth) {
+  if (depth > kMaxDepth) return LimitExceeded(p + ": estimators nested deeper than " + std::to_string(kMaxDepth));
+  switch (r.which()) {
+    case schema::Estimator::LINEAR: return DecodeLinear(*this, r.getLinear(), p);
+    case schema::Estimator::TREES: return DecodeTrees(*this, r.getTrees(), p);
+    case schema::Estimator::STANDARD_SCALER: return DecodeStandardScaler(*this, r.getStandardScaler(), p);
+    case schema::Estimator::MIN_MAX_SCALER: return DecodeMinMaxScaler(*this, r.getMinMaxScaler(), p);
+    case schema::Estimator::PIPELINE: return DecodePipeline(*this, r.getPipeline(), p, depth);
+    default: break;
+  }
+  return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +
+                     " is not allowed here");
+}
 
 Status EncodeContent(const ModelContent& content, schema::Estimator::Builder out, std::vector<OwnedTensor>& tensors) {
   Encoder enc(tensors);
@@ -414,7 +322,7 @@ Result<ModelContent> DecodeContent(std::span<const std::byte> header_words, std:
     Decoder d(tensors, options);
     ModelContent out;
     if (e.which() == schema::Estimator::BUNDLE) {
-      SAFEMODEL_ASSIGN_OR_RETURN(Bundle b, d.DecodeBundle(e.getBundle()));
+      SAFEMODEL_ASSIGN_OR_RETURN(Bundle b, DecodeBundle(d, e.getBundle()));
       out = std::move(b);
     } else {
       SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator est, d.Estimator(e, "estimator", 0));

@@ -1,0 +1,168 @@
+// The codec's two halves, shared by the per-family codecs: Encoder turns an
+// in-memory estimator into the schema's Estimator union plus tensors, Decoder
+// turns the union and the verified tensors back into a checked estimator.
+//
+// Adding a family (docs/ESTIMATORS.md): a union member in schema/safemodel.capnp,
+// an Encode overload and a Decode function below (in their own
+// codec_<family>.cc), and one case in Decoder::Estimator.
+#ifndef SAFEMODEL_FORMAT_CODEC_H_
+#define SAFEMODEL_FORMAT_CODEC_H_
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "estimators/estimator.h"
+#include "format/estimator_codec.h"
+#include "safemodel.capnp.h"
+#include "safemodel/options.h"
+#include "safemodel/status.h"
+#include "safemodel/tensor.h"
+#include "util/text.h"
+
+namespace safemodel::format {
+
+namespace est = safemodel::estimators;
+inline constexpr uint32_t kNoTensor = schema::NO_TENSOR;
+
+class Encoder {
+ public:
+  explicit Encoder(std::vector<OwnedTensor>& tensors) : tensors_(tensors) {}
+
+  // Appends a tensor (a copy of `values`) and returns its table index.
+  template <typename T>
+  uint32_t Add(const std::string& name, DType dtype, std::span<const T> values, std::vector<uint64_t> shape) {
+    OwnedTensor t{name, dtype, std::move(shape),
+                  std::string(reinterpret_cast<const char*>(values.data()), values.size_bytes())};
+    tensors_.push_back(std::move(t));
+    return static_cast<uint32_t>(tensors_.size() - 1);
+  }
+
+  void Labels(const est::LabelValues& labels, schema::Labels::Builder out, const std::string& name) {
+    if (const auto* v = std::get_if<std::vector<int64_t>>(&labels)) {
+      out.setInt64(Add<int64_t>(name, DType::kI64, *v, {v->size()}));
+    } else if (const auto* d = std::get_if<std::vector<double>>(&labels)) {
+      out.setFloat64(Add<double>(name, DType::kF64, *d, {d->size()}));
+    } else {
+      const auto& s = std::get<std::vector<std::string>>(labels);
+      auto list = out.initStrings(static_cast<unsigned>(s.size()));
+      for (unsigned i = 0; i < list.size(); ++i) list.set(i, capnp::Text::Reader(s[i].data(), s[i].size()));
+    }
+  }
+
+  // Fills `out` with `e` (dispatches to the Encode overloads below).
+  void Estimator(const est::Estimator& e, schema::Estimator::Builder out, const std::string& p);
+
+ private:
+  std::vector<OwnedTensor>& tensors_;
+};
+
+// Maximum nesting of pipelines and bundles (stack bound).
+inline constexpr int kMaxDepth = est::kMaxPipelineDepth;
+
+class Decoder {
+ public:
+  Decoder(std::span<const TensorView> tensors, const LoadOptions& options)
+      : tensors_(tensors), used_(tensors.size(), false), options_(options) {}
+
+  // The tensor at `index`, checked for dtype and rank, marked used.
+  Result<const TensorView*> Take(uint32_t index, DType dtype, size_t rank, const std::string& path) {
+    if (index >= tensors_.size()) {
+      return Corruption(path + ": tensor index " + std::to_string(index) + " out of range [0, " +
+                        std::to_string(tensors_.size()) + ")");
+    }
+    const TensorView& t = tensors_[index];
+    if (used_[index]) return Corruption(path + ": tensor '" + EscapeForTerminal(t.name) + "' is used twice");
+    if (t.dtype != dtype || t.shape.size() != rank) {
+      return Corruption(path + ": tensor '" + EscapeForTerminal(t.name) + "' is " + std::string(DTypeName(t.dtype)) +
+                        " " + ShapeString(t.shape) + ", expected " + std::string(DTypeName(dtype)) + " of rank " +
+                        std::to_string(rank));
+    }
+    used_[index] = true;
+    return &t;
+  }
+
+  // Copies: what the builders validate lives in memory the process owns.
+  template <typename T>
+  Result<std::vector<T>> Copy(uint32_t index, DType dtype, size_t rank, const std::string& path,
+                              std::vector<uint64_t>* shape = nullptr) {
+    SAFEMODEL_ASSIGN_OR_RETURN(const TensorView* t, Take(index, dtype, rank, path));
+    std::vector<T> out(t->bytes.size() / sizeof(T));
+    if (!out.empty()) std::memcpy(out.data(), t->bytes.data(), t->bytes.size());
+    if (shape) *shape = t->shape;
+    return out;
+  }
+
+  Result<std::vector<double>> OptionalF64(uint32_t index, const std::string& path) {
+    if (index == kNoTensor) return std::vector<double>{};
+    return Copy<double>(index, DType::kF64, 1, path);
+  }
+
+  Result<est::LabelValues> Labels(schema::Labels::Reader l, const std::string& path) {
+    switch (l.which()) {
+      case schema::Labels::NONE:
+        return est::LabelValues{};
+      case schema::Labels::INT64: {
+        SAFEMODEL_ASSIGN_OR_RETURN(auto v, Copy<int64_t>(l.getInt64(), DType::kI64, 1, path));
+        return est::LabelValues(std::move(v));
+      }
+      case schema::Labels::FLOAT64: {
+        SAFEMODEL_ASSIGN_OR_RETURN(auto v, Copy<double>(l.getFloat64(), DType::kF64, 1, path));
+        return est::LabelValues(std::move(v));
+      }
+      case schema::Labels::STRINGS: {
+        std::vector<std::string> v;
+        for (auto t : l.getStrings()) {
+          if (t.size() > options_.max_string_bytes) return LimitExceeded(path + ": label over max_string_bytes");
+          v.emplace_back(t.cStr(), t.size());
+        }
+        return est::LabelValues(std::move(v));
+      }
+    }
+    return Unsupported(path + ": unknown label kind " + std::to_string(static_cast<unsigned>(l.which())));
+  }
+
+  // Every tensor in the table must belong to the estimator.
+  Status AllUsed() const {
+    for (size_t i = 0; i < used_.size(); ++i) {
+      if (!used_[i]) {
+        return Corruption("tensor '" + EscapeForTerminal(tensors_[i].name) + "' is not used by the estimator");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Builds the estimator of union `r` at `p` (dispatches to the Decode functions).
+  Result<est::Estimator> Estimator(schema::Estimator::Reader r, const std::string& p, int depth);
+
+  std::span<const TensorView> tensors() const { return tensors_; }
+  const LoadOptions& options() const { return options_; }
+
+ private:
+  std::span<const TensorView> tensors_;
+  std::vector<bool> used_;
+  const LoadOptions& options_;
+};
+
+// ---- Per-family codecs ----------------------------------------------------
+// Encode(enc, model, out, p) fills the union member and appends the tensors,
+// named with the prefix `p`. DecodeX(d, reader, p) takes every tensor it
+// needs through d.Copy/d.Take (dtype and rank checked, each used once) and
+// builds through the family's checked builder; errors name `p`.
+void Encode(Encoder& enc, const est::LinearModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::TreeModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::StandardScaler& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::MinMaxScaler& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Pipeline& pl, schema::Estimator::Builder out, const std::string& p);
+
+Result<est::Estimator> DecodeLinear(Decoder& d, schema::LinearModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeStandardScaler(Decoder& d, schema::StandardScaler::Reader r, const std::string& p);
+Result<est::Estimator> DecodeMinMaxScaler(Decoder& d, schema::MinMaxScaler::Reader r, const std::string& p);
+Result<est::Estimator> DecodePipeline(Decoder& d, schema::PipelineModel::Reader r, const std::string& p, int depth);
+
+}  // namespace safemodel::format
+
+#endif  // SAFEMODEL_FORMAT_CODEC_H_
