@@ -131,11 +131,13 @@ def fake_class(module, name):
 
 # ---- writing ----------------------------------------------------------------
 def clean(a):
-    """Nested lists with NaN -> None (JSON has no NaN)."""
+    """Nested lists with NaN -> None and +-inf -> "inf"/"-inf" (JSON has neither)."""
     if isinstance(a, list):
         return [clean(x) for x in a]
     if isinstance(a, float) and a != a:
         return None
+    if isinstance(a, float) and a in (float("inf"), float("-inf")):
+        return "inf" if a > 0 else "-inf"
     return a
 
 
@@ -166,7 +168,8 @@ def final_step(est):
 
 def checks_for(est, X, member="", exact=False):
     out = []
-    for method in ("predict", "predict_proba", "decision_function", "transform"):
+    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function", "transform",
+                   "score_samples"):
         try:
             y = getattr(est, method)(X)
         except (AttributeError, NotImplementedError):
@@ -174,7 +177,9 @@ def checks_for(est, X, member="", exact=False):
         if isinstance(y, list):
             continue
         y = np.asarray(y)
-        c = {"member": member, "method": method, "exact": exact}
+        # Logarithms differ from numpy's in the last bit: never exact.
+        c = {"member": member, "method": method,
+             "exact": exact and method not in ("predict_log_proba", "score_samples")}
         if method == "predict" and hasattr(final_step(est), "classes_"):
             c["labels"] = y.tolist()
         else:
@@ -525,6 +530,15 @@ refuse("forest_wrong_member", M["rf_reg"][0],
 refuse("pipeline_steps_str", M["pipe_logreg"][0],
        state=lambda e, s: (s.__setitem__("steps", "sc") if "steps" in s else None, s)[1])
 refuse("minmax_no_clip_1_2", M["minmax"][0], state=set_attr("clip", KeyError))
+
+# ---- per-family case files ---------------------------------------------------
+# Each tests/mapping/cases/*.py runs here, in this module's namespace: it adds
+# its models with case(...) and its broken files with refuse(...).
+CASES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
+for path in sorted(os.listdir(CASES_DIR)):
+    if path.endswith(".py"):
+        with open(os.path.join(CASES_DIR, path)) as f:
+            exec(compile(f.read(), os.path.join(CASES_DIR, path), "exec"), globals())
 
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f)
