@@ -104,6 +104,9 @@ class Model {
   std::string estimator_summary(std::string_view member = "") const;
   // A bundle's member names in order (empty otherwise).
   std::vector<std::string> members() const;
+  // The number of input columns the estimator (or bundle member) takes:
+  // scikit-learn's n_features_in_. -1 for weights or an unknown member.
+  int64_t num_features(std::string_view member = "") const;
   // Runs `method` on x (rows x cols, row-major). For a bundle, `member` picks
   // the estimator. kInvalidArgument for a bad X or member, kUnsupported for a
   // method the estimator does not have (or a weights model).

@@ -182,6 +182,11 @@ std::string Model::estimator_summary(std::string_view member) const {
   return e ? Summary(*e) : "";
 }
 
+int64_t Model::num_features(std::string_view member) const {
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  return e ? e->NumFeatures() : -1;
+}
+
 std::vector<std::string> Model::members() const {
   std::vector<std::string> out;
   if (impl_->content) {
