@@ -85,6 +85,10 @@ struct Estimator {
     pipeline @6 :PipelineModel;
     bundle @7 :Bundle;
   }
+  # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
+  # string column names): one unique name per input column, in order. Empty
+  # otherwise. `predict` matches named input columns to these.
+  featureNames @8 :List(Text);
 }
 
 # Arrays live in the tensor table; a struct names them by table index. Every

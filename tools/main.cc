@@ -285,7 +285,12 @@ void PrintInspect(const std::string& path, const Model& m) {
     if (std::tm tm; gmtime_r(&t, &tm)) std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     std::printf("  created: %s\n", buf);
   }
-  if (!md.feature_names.empty()) std::printf("  features: %zu\n", md.feature_names.size());
+  if (!md.feature_names.empty()) {
+    std::string names;
+    for (size_t i = 0; i < md.feature_names.size() && i < 12; ++i) names += (i ? ", " : "") + md.feature_names[i];
+    if (md.feature_names.size() > 12) names += ", ...";
+    std::printf("  features: %zu (%s)\n", md.feature_names.size(), Escape(names).c_str());
+  }
   PrintMap("library versions", md.library_versions);
   PrintMap("extra", md.extra);
   std::printf("tensors: %zu (%llu bytes of data at offset %llu)\n", m.tensors().size(),
@@ -436,19 +441,37 @@ int Scan(const std::string& path, bool json) {
 // ---- predict ----------------------------------------------------------------
 
 struct PredictArgs {
-  std::string model, input, output, method = "predict", member;
+  std::string model, input, output, method = "predict", member, header = "auto";
   TrustArgs trust;
 };
+
+// An error about cell X[r, c] also names the CSV line the row is on; a
+// header row read as data (strings in row 0) gets a hint.
+Status WithInputPlace(const Status& s, const std::string& input, const Table& x, const std::vector<size_t>& lines) {
+  const std::string& m = s.message();
+  size_t row = 0, col = 0;
+  if (std::sscanf(m.c_str(), "X[%zu, %zu]", &row, &col) != 2 || row >= lines.size()) return s;
+  std::string more = " (" + input + ":" + std::to_string(lines[row]) + ", cell " + std::to_string(col + 1) + ")";
+  if (row == 0 && x.column_names.empty() && !x.is_string.empty()) more += "; if line 1 names the columns, pass --header yes";
+  return Status(s.code(), m + more);
+}
 
 int Predict(const PredictArgs& a) {
   auto method = MethodFromName(a.method);
   if (!method) return Usage("unknown method '" + a.method + "'");
-  auto x = ReadInputMatrix(a.input);
-  if (!x.ok()) return Fail(x.status());
+  // The model first: its feature names decide whether line 1 is a header.
   auto model = OpenTrusted(a.model, a.trust);
   if (!model.ok()) return Fail(model.status().Wrap(a.model));
-  auto out = model->Run(*method, x->data, x->rows, x->cols, a.member);
-  if (!out.ok()) return Fail(out.status().Wrap(a.model));
+  InputOptions in;
+  in.header = a.header == "yes" ? InputOptions::Header::kYes
+              : a.header == "no" ? InputOptions::Header::kNo
+                                 : InputOptions::Header::kAuto;
+  in.feature_names = model->feature_names(a.member);
+  std::vector<size_t> row_lines;
+  auto x = ReadInputTable(a.input, in, &row_lines);
+  if (!x.ok()) return Fail(x.status());
+  auto out = model->Run(*method, *x, a.member);
+  if (!out.ok()) return Fail(WithInputPlace(out.status(), a.input, *x, row_lines).Wrap(a.model));
   const std::string csv = FormatCsv(*out);
   if (a.output.empty()) {
     std::fwrite(csv.data(), 1, csv.size(), stdout);
@@ -535,10 +558,20 @@ int Main(int argc, char** argv) {
   PredictArgs pr;
   auto* predict = app.add_subcommand("predict", "Run a verified estimator on CSV or .npy input");
   predict->add_option("model", pr.model, "Model file")->required();
-  predict->add_option("--input,-i", pr.input, "X: CSV (comma-separated, no header, nan allowed) or .npy")
+  predict->add_option("--input,-i", pr.input,
+                      "X: CSV (one row per line; string cells are categories; empty or nan cells are NaN)\n"
+                      "or .npy (1-d or 2-d; numbers, or '<U'/'|S' strings)")
       ->required()->check(CLI::ExistingFile);
-  predict->add_option("--method,-m", pr.method, "predict (default), predict_proba, predict_log_proba, decision_function, transform, score_samples")
-      ->check(CLI::IsMember({"predict", "predict_proba", "decision_function", "transform"}));
+  predict->add_option("--header", pr.header,
+                      "Whether CSV line 1 names the columns: auto (default: yes when it holds all of the\n"
+                      "model's feature names, or only feature names), yes, no. Named columns are matched to a model fitted on\n"
+                      "a DataFrame by name, in any order")
+      ->check(CLI::IsMember({"auto", "yes", "no"}));
+  predict->add_option("--method,-m", pr.method,
+                      "predict (default), predict_proba, predict_log_proba, decision_function, transform,\n"
+                      "score_samples")
+      ->check(CLI::IsMember({"predict", "predict_proba", "predict_log_proba", "decision_function", "transform",
+                             "score_samples"}));
   predict->add_option("--output,-o", pr.output, "Write CSV here instead of stdout");
   predict->add_option("--member", pr.member, "Bundle member: dict key, or list/tuple index");
   AddTrustOptions(predict, pr.trust, true);

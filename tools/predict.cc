@@ -1,8 +1,12 @@
 #include "predict.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <span>
+
 
 #include "safemodel/io.h"
 #include "safemodel/weights_io.h"
@@ -16,16 +20,87 @@ std::string Where(const std::string& name, size_t line, size_t col) {
   return name + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
-Result<double> ParseNumber(std::string_view cell, const std::string& where) {
+// A cell as a number: spaces around it ignored, "nan" in three spellings,
+// empty = NaN (pandas); nullopt when it is not a number.
+std::optional<double> CellNumber(std::string_view cell) {
   while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
   while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t' || cell.back() == '\r')) cell.remove_suffix(1);
-  if (cell == "nan" || cell == "NaN" || cell == "NAN") return std::nan("");
+  if (cell.empty() || cell == "nan" || cell == "NaN" || cell == "NAN") return std::nan("");
+  if (cell.front() == '+') cell.remove_prefix(1);  // from_chars takes no '+'
   double v = 0;
   auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (cell.empty() || ec != std::errc() || end != cell.data() + cell.size()) {
-    return InvalidArgument(where + ": '" + std::string(cell.substr(0, 40)) + "' is not a number");
-  }
+  if (ec != std::errc() || end != cell.data() + cell.size()) return std::nullopt;
   return v;
+}
+
+// Walks the records of a CSV text, calling cell(text, line, column) for every
+// cell and end_record(cells, line) after each record (blank lines skipped).
+// Quoted cells are unescaped. kInvalidArgument for an unterminated quote or
+// text after a closing quote.
+template <class Cell, class EndRecord>
+Status ForEachRecord(std::string_view text, const std::string& name, Cell&& cell, EndRecord&& end_record) {
+  size_t i = 0, line = 1;
+  std::string scratch;
+  while (i < text.size()) {
+    const size_t record_line = line;
+    // A blank line (or a lone CR) is no record.
+    if (text[i] == '\n' || (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      i += text[i] == '\r' ? 2 : 1;
+      ++line;
+      continue;
+    }
+    size_t cells = 0, line_start = i;
+    for (;;) {
+      const size_t column = i - line_start + 1, cell_line = line;
+      std::string_view value;
+      if (i < text.size() && text[i] == '"') {
+        scratch.clear();
+        size_t j = i + 1;
+        for (;;) {
+          if (j >= text.size()) return InvalidArgument(Where(name, cell_line, column) + ": quoted cell is not closed");
+          if (text[j] == '"') {
+            if (j + 1 < text.size() && text[j + 1] == '"') {
+              scratch += '"';
+              j += 2;
+              continue;
+            }
+            ++j;
+            break;
+          }
+          if (text[j] == '\n') {
+            ++line;
+            line_start = j + 1;
+          }
+          scratch += text[j++];
+        }
+        i = j;
+        if (i < text.size() && text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        if (i < text.size() && text[i] != ',' && text[i] != '\n') {
+          return InvalidArgument(Where(name, line, i - line_start + 1) + ": text after a closing quote");
+        }
+        value = scratch;
+      } else {
+        size_t j = i;
+        while (j < text.size() && text[j] != ',' && text[j] != '\n') ++j;
+        value = text.substr(i, j - i);
+        if (!value.empty() && value.back() == '\r') value.remove_suffix(1);
+        i = j;
+      }
+      SAFEMODEL_RETURN_IF_ERROR(cell(value, cell_line, column));
+      ++cells;
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      break;
+    }
+    SAFEMODEL_RETURN_IF_ERROR(end_record(cells, record_line));
+    if (i < text.size()) {  // at '\n'
+      ++i;
+      ++line;
+    }
+  }
+  return Status::Ok();
 }
 
 template <typename T>
@@ -60,57 +135,122 @@ void AppendDouble(std::string& out, double v) {
 
 }  // namespace
 
-Result<InputMatrix> ParseCsv(std::string_view text, const std::string& name) {
-  InputMatrix m;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    ++line_no;
-    if (line.empty() || line == "\r") continue;
-    size_t cols = 0, col_start = 0;
-    for (;;) {
-      size_t comma = line.find(',', col_start);
-      std::string_view cell = line.substr(col_start, comma == std::string_view::npos ? line.npos : comma - col_start);
-      SAFEMODEL_ASSIGN_OR_RETURN(double v, ParseNumber(cell, Where(name, line_no, col_start + 1)));
-      m.data.push_back(v);
-      ++cols;
-      if (comma == std::string_view::npos) break;
-      col_start = comma + 1;
+Result<Table> ParseCsv(std::string_view text, const std::string& name, const InputOptions& options,
+                       std::vector<size_t>* row_lines) {
+  // Pass 1: the first record, numbers, the shape, and whether any cell is a string.
+  std::vector<std::string> first;
+  bool in_first = true;
+  size_t records = 0, width = 0;
+  Table t;
+  bool any_string = false;
+  auto cell = [&](std::string_view v, size_t, size_t) -> Status {
+    if (in_first) first.emplace_back(v);
+    return Status::Ok();
+  };
+  std::vector<size_t> lines;
+  auto end = [&](size_t cells, size_t line) -> Status {
+    if (records == 0) width = cells;
+    lines.push_back(line);
+    if (cells != width) {
+      return InvalidArgument(Where(name, line, 1) + ": " + std::to_string(cells) + " values, but the first row has " +
+                             std::to_string(width));
     }
-    if (m.rows > 0 && cols != m.cols) {
-      return InvalidArgument(Where(name, line_no, 1) + ": " + std::to_string(cols) + " values, but line 1 has " +
-                             std::to_string(m.cols));
-    }
-    m.cols = cols;
-    ++m.rows;
+    ++records;
+    in_first = false;
+    return Status::Ok();
+  };
+  SAFEMODEL_RETURN_IF_ERROR(ForEachRecord(text, name, cell, end));
+  if (records == 0) return InvalidArgument(name + ": no rows");
+  bool header = options.header == InputOptions::Header::kYes;
+  if (options.header == InputOptions::Header::kAuto && !options.feature_names.empty()) {
+    // Line 1 names the columns if it holds every feature name, or holds only
+    // feature names (then ByName reports what is extra or missing).
+    auto in = [](const std::vector<std::string>& set, const std::string& v) {
+      return std::find(set.begin(), set.end(), v) != set.end();
+    };
+    const auto& names = options.feature_names;
+    header = std::all_of(first.begin(), first.end(), [&](const std::string& c) { return in(names, c); }) ||
+             std::all_of(names.begin(), names.end(), [&](const std::string& n) { return in(first, n); });
   }
-  if (m.rows == 0) return InvalidArgument(name + ": no rows");
-  return m;
+  if (header) {
+    t.column_names = first;
+    if (records == 1) return InvalidArgument(name + ": a header row and no data rows");
+  }
+  t.rows = records - (header ? 1 : 0);
+  if (row_lines) row_lines->assign(lines.begin() + (header ? 1 : 0), lines.end());
+  t.cols = width;
+  t.numbers.reserve(t.rows * t.cols);
+  // Pass 2: the data cells as numbers, marking strings.
+  size_t record = 0;
+  std::vector<uint8_t> is_string;
+  auto number = [&](std::string_view v, size_t line, size_t column) -> Status {
+    if (header && record == 0) return Status::Ok();
+    auto n = CellNumber(v);
+    if (!n) {
+      if (!any_string) is_string.assign(t.numbers.size(), 0);
+      any_string = true;
+      (void)line;
+      (void)column;
+    }
+    t.numbers.push_back(n ? *n : std::nan(""));
+    if (any_string) is_string.push_back(n ? 0 : 1);
+    return Status::Ok();
+  };
+  auto next = [&](size_t, size_t) -> Status {
+    ++record;
+    return Status::Ok();
+  };
+  SAFEMODEL_RETURN_IF_ERROR(ForEachRecord(text, name, number, next));
+  if (!any_string) return t;
+  // Pass 3 (only with string cells): every cell's text, for the estimators
+  // that read categories ("3" may be a category name).
+  t.is_string = std::move(is_string);
+  t.strings.reserve(t.rows * t.cols);
+  record = 0;
+  auto keep = [&](std::string_view v, size_t, size_t) -> Status {
+    if (!(header && record == 0)) t.strings.emplace_back(v);
+    return Status::Ok();
+  };
+  SAFEMODEL_RETURN_IF_ERROR(ForEachRecord(text, name, keep, next));
+  return t;
 }
 
-Result<InputMatrix> ReadInputMatrix(const std::string& path) {
+Result<Table> ReadInputTable(const std::string& path, const InputOptions& options, std::vector<size_t>* row_lines) {
   SAFEMODEL_ASSIGN_OR_RETURN(std::string head, ReadTextFile(path, kMaxInputBytes));
-  if (head.rfind("\x93NUMPY", 0) != 0) return ParseCsv(head, path);
-  SAFEMODEL_ASSIGN_OR_RETURN(WeightSet set, ReadNpy(path));
-  const TensorView& t = set.tensors.at(0);
-  if (t.shape.size() != 1 && t.shape.size() != 2) {
-    return InvalidArgument(path + ": input array is " + ShapeString(t.shape) + ", expected 1-d or 2-d");
+  if (head.rfind("\x93NUMPY", 0) != 0) return ParseCsv(head, path, options, row_lines);
+  Table t;
+  auto set = ReadNpy(path);
+  if (!set.ok() && set.status().code() == Code::kUnsupported) {
+    // Fixed-width strings: every cell a string.
+    auto text = ReadNpyStrings(path);
+    if (!text.ok()) return set.status();
+    if (text->shape.size() != 1 && text->shape.size() != 2) {
+      return InvalidArgument(path + ": input array is " + ShapeString(text->shape) + ", expected 1-d or 2-d");
+    }
+    t.rows = text->shape.size() == 2 ? text->shape[0] : 1;
+    t.cols = text->shape.back();
+    t.strings = std::move(text->values);
+    t.is_string.assign(t.strings.size(), 1);
+    for (const auto& s : t.strings) t.numbers.push_back(CellNumber(s).value_or(std::nan("")));
+    return t;
   }
-  InputMatrix m;
-  m.rows = t.shape.size() == 2 ? t.shape[0] : 1;
-  m.cols = t.shape.back();
-  switch (t.dtype) {
-    case DType::kF64: Widen<double>(t, m.data); break;
-    case DType::kF32: Widen<float>(t, m.data); break;
-    case DType::kI64: Widen<int64_t>(t, m.data); break;
-    case DType::kI32: Widen<int32_t>(t, m.data); break;
+  if (!set.ok()) return set.status();
+  const TensorView& v = set->tensors.at(0);
+  if (v.shape.size() != 1 && v.shape.size() != 2) {
+    return InvalidArgument(path + ": input array is " + ShapeString(v.shape) + ", expected 1-d or 2-d");
+  }
+  t.rows = v.shape.size() == 2 ? v.shape[0] : 1;
+  t.cols = v.shape.back();
+  switch (v.dtype) {
+    case DType::kF64: Widen<double>(v, t.numbers); break;
+    case DType::kF32: Widen<float>(v, t.numbers); break;
+    case DType::kI64: Widen<int64_t>(v, t.numbers); break;
+    case DType::kI32: Widen<int32_t>(v, t.numbers); break;
     default:
-      return InvalidArgument(path + ": input dtype " + std::string(DTypeName(t.dtype)) +
-                             " (use f64, f32, i64 or i32)");
+      return InvalidArgument(path + ": input dtype " + std::string(DTypeName(v.dtype)) +
+                             " (use f64, f32, i64, i32 or a string dtype)");
   }
-  return m;
+  return t;
 }
 
 std::string FormatCsv(const Output& out) {

@@ -1,4 +1,4 @@
-// `safemodel predict`: input matrices from CSV or .npy, output as CSV.
+// `safemodel predict`: input tables from CSV or .npy, output as CSV.
 #ifndef SAFEMODEL_TOOLS_PREDICT_H_
 #define SAFEMODEL_TOOLS_PREDICT_H_
 
@@ -12,18 +12,28 @@
 
 namespace safemodel::cli {
 
-struct InputMatrix {
-  std::vector<double> data;  // row-major
-  size_t rows = 0;
-  size_t cols = 0;
+struct InputOptions {
+  // Whether the first CSV line names the columns. kAuto: it does when the
+  // model has feature names and the line holds all of them, or only them.
+  enum class Header : uint8_t { kAuto, kYes, kNo };
+  Header header = Header::kAuto;
+  std::vector<std::string> feature_names;  // the model's, for kAuto
 };
 
-// CSV: comma-separated numbers, no header, one row per line, "nan" allowed;
-// every row the same width. Errors name file:line:column.
-Result<InputMatrix> ParseCsv(std::string_view text, const std::string& name);
-// A .npy or CSV file (chosen by content); .npy must be 1-d (one sample) or
-// 2-d of a real or integer dtype.
-Result<InputMatrix> ReadInputMatrix(const std::string& path);
+// CSV (RFC 4180): comma-separated cells, "quoted" cells may hold commas,
+// quotes ("") and newlines; one row per record, every row the same width,
+// blank lines skipped. A cell is a number if its text (spaces trimmed) is
+// one ("nan" included) and empty cells are NaN, as pandas reads them;
+// anything else is a string (categorical). Errors name file:line:column.
+// `row_lines` (optional) gets the line each data row starts on, so an error
+// about X[r, c] can name the place in the file.
+Result<Table> ParseCsv(std::string_view text, const std::string& name, const InputOptions& options = {},
+                       std::vector<size_t>* row_lines = nullptr);
+// A .npy or CSV file (chosen by content). A .npy must be 1-d (one sample)
+// or 2-d, of a real or integer dtype, or of fixed-width strings ('<U n',
+// '|S n': every cell a string). Object arrays are refused.
+Result<Table> ReadInputTable(const std::string& path, const InputOptions& options = {},
+                             std::vector<size_t>* row_lines = nullptr);
 
 // One line per row; numbers in shortest round-trip form, labels as stored
 // (strings quoted as CSV needs).

@@ -36,6 +36,9 @@
 #include "safemodel/trust.h"
 
 namespace safemodel {
+namespace estimators {
+struct Estimator;
+}  // namespace estimators
 
 // What kind of model the file holds (the schema's Estimator union).
 enum class EstimatorKind : uint8_t {
@@ -112,6 +115,15 @@ class Model {
   // method the estimator does not have (or a weights model).
   Result<Output> Run(Method method, std::span<const double> x, size_t rows, size_t cols,
                      std::string_view member = "") const;
+  // The same for a table. With column names, and a model fitted on a
+  // DataFrame (feature_names()), columns are taken by name in the model's
+  // order: a missing or unknown column is kInvalidArgument naming it.
+  // Without names, columns are taken in order. String cells go to the
+  // estimators that read them (encoders); anywhere else they are refused
+  // naming the cell.
+  Result<Output> Run(Method method, const Table& x, std::string_view member = "") const;
+  // scikit-learn's feature_names_in_ (empty unless fitted on a DataFrame).
+  std::vector<std::string> feature_names(std::string_view member = "") const;
 
   // Number of distinct trusted keys that verified.
   uint32_t trusted_signers() const;
@@ -125,6 +137,8 @@ class Model {
  private:
   struct Impl;
   explicit Model(std::unique_ptr<Impl> impl);
+  // The estimator to run (the member of a bundle), or null with *error set.
+  const estimators::Estimator* Find(std::string_view member, Status* error) const;
   std::unique_ptr<Impl> impl_;
   friend class ModelLoader;
 };

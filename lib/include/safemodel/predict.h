@@ -33,6 +33,18 @@ inline constexpr Method kAllMethods[] = {Method::kPredict,          Method::kPre
 std::string_view MethodName(Method m);
 std::optional<Method> MethodFromName(std::string_view name);
 
+// Input rows with named and string (categorical) columns: what a CSV with
+// a header row or a DataFrame gives scikit-learn. Each cell is a number or a
+// string.
+struct Table {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<double> numbers;            // rows * cols, row-major; NaN where a cell is a string
+  std::vector<std::string> strings;       // empty (all numbers), or rows * cols: each cell's text
+  std::vector<uint8_t> is_string;         // empty (all numbers), or rows * cols: 1 where not a number
+  std::vector<std::string> column_names;  // empty, or cols names (a header row)
+};
+
 struct Output {
   enum class Kind : uint8_t { kNumbers, kIntLabels, kFloatLabels, kStringLabels };
   Kind kind = Kind::kNumbers;

@@ -62,6 +62,16 @@ class WeightSet {
 Result<WeightSet> ReadSafetensors(const std::string& path, const ImportOptions& options = {});
 // A single .npy becomes one tensor named after the file's stem.
 Result<WeightSet> ReadNpy(const std::string& path, const ImportOptions& options = {});
+
+// A .npy of fixed-width strings ('<U n' UCS-4 or '|S n' bytes): its shape
+// and its elements as UTF-8 with numpy's trailing NULs stripped, in C order
+// (categorical inputs). kUnsupported for any other dtype (object arrays are
+// pickles and are never read).
+struct StringArray {
+  std::vector<uint64_t> shape;
+  std::vector<std::string> values;
+};
+Result<StringArray> ReadNpyStrings(const std::string& path, const ImportOptions& options = {});
 Result<WeightSet> ReadNpz(const std::string& path, const ImportOptions& options = {});
 // Chooses by content (zip magic, "\x93NUMPY", else safetensors).
 Result<WeightSet> ReadWeights(const std::string& path, const ImportOptions& options = {});

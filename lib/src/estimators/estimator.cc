@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <set>
+
+#include "util/text.h"
 
 namespace safemodel::estimators {
 
@@ -19,7 +22,26 @@ Pipeline Pipeline::Clone() const {
 }
 
 Estimator Estimator::Clone() const {
-  return std::visit([](const auto& m) { return Estimator{m.Clone()}; }, model);
+  Estimator e = std::visit([](const auto& m) { return Estimator{m.Clone()}; }, model);
+  e.feature_names = feature_names;
+  return e;
+}
+
+Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string_view path) {
+  const std::string p(path);
+  if (static_cast<int64_t>(names.size()) != e.NumFeatures()) {
+    return Corruption(p + ": " + std::to_string(names.size()) + " names for " + std::to_string(e.NumFeatures()) +
+                      " input features");
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) return Corruption(p + "[" + std::to_string(i) + "]: empty name");
+    if (!seen.insert(names[i]).second) {
+      return Corruption(p + "[" + std::to_string(i) + "]: '" + EscapeForTerminal(names[i]) + "' appears twice");
+    }
+  }
+  e.feature_names = std::move(names);
+  return Status::Ok();
 }
 
 namespace {
@@ -61,6 +83,11 @@ SAFEMODEL_MATRIX_METHOD_CONCEPT(HasTransform, Transform)
 SAFEMODEL_MATRIX_METHOD_CONCEPT(HasScoreSamples, ScoreSamples)
 #undef SAFEMODEL_MATRIX_METHOD_CONCEPT
 
+template <class T>
+concept HasTableTransform = requires(const T& m, const TableView& x) {
+  { Transform(m, x) } -> std::same_as<Result<Matrix>>;
+};
+
 }  // namespace
 
 std::string Estimator::ClassName() const {
@@ -75,7 +102,7 @@ int32_t Estimator::NumFeatures() const {
 
 bool Estimator::IsTransformer() const {
   return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() || p.steps.back().IsTransformer(); },
-                             []<class T>(const T&) { return HasTransform<T>; }},
+                             []<class T>(const T&) { return HasTransform<T> || HasTableTransform<T>; }},
                     model);
 }
 
@@ -198,9 +225,69 @@ Result<Matrix> Transform(const Estimator& e, MatrixView x) {
                              },
                              [&]<class T>(const T& m) -> Result<Matrix> {
                                if constexpr (HasTransform<T>) return Transform(m, x);
+                               else if constexpr (HasTableTransform<T>) return Transform(m, TableView::Of(x));
                                else return NoMethod(e, "transform");
                              }},
                     e.model);
 }
+
+// ---- Table input ----------------------------------------------------------------
+
+Result<Matrix> Transform(const Estimator& e, const TableView& t) {
+  if (!t.HasStrings()) return Transform(e, t.numeric());
+  return std::visit(Overload{[&](const Pipeline& p) -> Result<Matrix> {
+                               if (p.steps.empty()) {
+                                 SAFEMODEL_ASSIGN_OR_RETURN(MatrixView x, NumericView(t, "Pipeline"));
+                                 return Transform(e, x);
+                               }
+                               SAFEMODEL_ASSIGN_OR_RETURN(Matrix cur, Transform(p.steps[0], t));
+                               for (size_t i = 1; i < p.steps.size(); ++i) {
+                                 SAFEMODEL_ASSIGN_OR_RETURN(cur, Transform(p.steps[i], cur.view()));
+                               }
+                               return cur;
+                             },
+                             [&]<class T>(const T& m) -> Result<Matrix> {
+                               if constexpr (HasTableTransform<T>) {
+                                 return Transform(m, t);
+                               } else {
+                                 SAFEMODEL_ASSIGN_OR_RETURN(MatrixView x, NumericView(t, ClassNameOf(m)));
+                                 return Transform(e, x);
+                               }
+                             }},
+                    e.model);
+}
+
+namespace {
+
+// `fn` on a table: a pipeline's first step reads the table, the last gets
+// numbers; any other estimator takes numbers only.
+template <class R>
+Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const Estimator&, MatrixView)) {
+  if (!t.HasStrings()) return fn(e, t.numeric());
+  if (const auto* p = std::get_if<Pipeline>(&e.model); p != nullptr && !p->steps.empty()) {
+    if (p->steps.size() == 1) return RunTable(p->steps[0], t, fn);
+    SAFEMODEL_ASSIGN_OR_RETURN(Matrix cur, Transform(p->steps[0], t));
+    for (size_t i = 1; i + 1 < p->steps.size(); ++i) {
+      SAFEMODEL_ASSIGN_OR_RETURN(cur, Transform(p->steps[i], cur.view()));
+    }
+    return fn(p->steps.back(), cur.view());
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(MatrixView x, NumericView(t, e.ClassName()));
+  return fn(e, x);
+}
+
+}  // namespace
+
+Result<Prediction> Predict(const Estimator& e, const TableView& x) {
+  return RunTable<Prediction>(e, x, Predict);
+}
+Result<Matrix> PredictProba(const Estimator& e, const TableView& x) { return RunTable<Matrix>(e, x, PredictProba); }
+Result<Matrix> PredictLogProba(const Estimator& e, const TableView& x) {
+  return RunTable<Matrix>(e, x, PredictLogProba);
+}
+Result<Matrix> DecisionFunction(const Estimator& e, const TableView& x) {
+  return RunTable<Matrix>(e, x, DecisionFunction);
+}
+Result<Matrix> ScoreSamples(const Estimator& e, const TableView& x) { return RunTable<Matrix>(e, x, ScoreSamples); }
 
 }  // namespace safemodel::estimators

@@ -10,6 +10,9 @@
 //   Result<Prediction> Predict(const T&, MatrixView);
 //   Result<Matrix> PredictProba / PredictLogProba / DecisionFunction /
 //                  Transform / ScoreSamples(const T&, MatrixView);
+// A family that reads string (categorical) columns declares
+//   Result<Matrix> Transform(const T&, const TableView&);
+// instead of the MatrixView one (it gets numeric tables too).
 // A method the family does not declare is kUnsupported. A family with
 // PredictProba but no PredictLogProba gets log(predict_proba), as most of
 // scikit-learn does. A family is a transformer iff it has Transform. Adding a
@@ -25,7 +28,9 @@
 #ifndef SAFEMODEL_ESTIMATORS_ESTIMATOR_H_
 #define SAFEMODEL_ESTIMATORS_ESTIMATOR_H_
 
+#include <concepts>
 #include <string>
+#include <type_traits>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -56,7 +61,18 @@ struct Pipeline {
 std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
-  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline> model;
+  using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline>;
+
+  // Estimator{family_struct}; explicit, so that a family never converts to
+  // an Estimator silently (the dispatch relies on it).
+  template <class T>
+    requires std::constructible_from<Model, T&&> && (!std::same_as<std::remove_cvref_t<T>, Estimator>)
+  explicit Estimator(T&& m) : model(std::forward<T>(m)) {}
+
+  Model model;
+  // feature_names_in_ of a model fitted on a DataFrame (empty otherwise):
+  // NumFeatures() unique names. Set with SetFeatureNames.
+  std::vector<std::string> feature_names;
   // The one-line summary `safemodel inspect` prints.
   std::string Describe() const;
 
@@ -68,6 +84,10 @@ struct Estimator {
   // Has transform (scalers, and pipelines whose last step has it).
   bool IsTransformer() const;
 };
+
+// Checks and sets e.feature_names: one name per input column, unique, none
+// empty. kCorruption naming `path` and the offending name.
+Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string_view path);
 
 // Largest pipeline nesting depth BuildPipeline accepts (stack bound for the
 // recursive inference calls).
@@ -85,6 +105,16 @@ Result<Matrix> PredictLogProba(const Estimator& e, MatrixView x);
 Result<Matrix> DecisionFunction(const Estimator& e, MatrixView x);
 Result<Matrix> Transform(const Estimator& e, MatrixView x);
 Result<Matrix> ScoreSamples(const Estimator& e, MatrixView x);
+
+// The same for tables with string cells: the first step that reads strings
+// gets the table, the rest numbers; an estimator that takes only numbers
+// refuses a string cell naming it (NumericView).
+Result<Prediction> Predict(const Estimator& e, const TableView& x);
+Result<Matrix> PredictProba(const Estimator& e, const TableView& x);
+Result<Matrix> PredictLogProba(const Estimator& e, const TableView& x);
+Result<Matrix> DecisionFunction(const Estimator& e, const TableView& x);
+Result<Matrix> Transform(const Estimator& e, const TableView& x);
+Result<Matrix> ScoreSamples(const Estimator& e, const TableView& x);
 
 }  // namespace safemodel::estimators
 

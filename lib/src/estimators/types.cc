@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "util/checked.h"
+#include "util/text.h"
 
 namespace safemodel::estimators {
 
@@ -94,6 +95,23 @@ Status CheckCount(std::string_view path, int64_t value, int64_t lo) {
 
 std::string DescribeClasses(const LabelValues& labels) {
   return std::to_string(LabelCount(labels)) + " classes (" + std::string(LabelKindName(labels)) + ")";
+}
+
+Result<MatrixView> NumericView(const TableView& t, std::string_view who) {
+  uint64_t n = 0;
+  if (__builtin_mul_overflow(uint64_t{t.rows}, uint64_t{t.cols}, &n) || t.numbers.size() != n ||
+      (t.HasStrings() && (t.is_string.size() != n || t.strings.size() != n))) {
+    return InvalidArgument(std::string(who) + ": input table of " + std::to_string(t.rows) + " x " +
+                           std::to_string(t.cols) + " cells has inconsistent arrays");
+  }
+  for (size_t i = 0; i < t.is_string.size(); ++i) {
+    if (t.is_string[i]) {
+      return InvalidArgument("X[" + std::to_string(i / t.cols) + ", " + std::to_string(i % t.cols) + "]: '" +
+                             EscapeForTerminal(t.strings[i].substr(0, 40)) + "' is not a number (" +
+                             std::string(who) + " takes numbers)");
+    }
+  }
+  return t.numeric();
 }
 
 }  // namespace safemodel::estimators

@@ -28,6 +28,26 @@ struct MatrixView {
   double at(size_t r, size_t c) const { return data[r * cols + c]; }
 };
 
+// A borrowed row-major table of input cells, for models with categorical
+// (string) columns: numbers[i] is the cell as a number (NaN when it is not
+// one); strings[i] is its text and is_string[i] marks a cell that is not a
+// number. strings and is_string are empty when every cell is a number.
+struct TableView {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::span<const double> numbers;
+  std::span<const std::string> strings;
+  std::span<const uint8_t> is_string;
+
+  bool HasStrings() const { return !is_string.empty(); }
+  MatrixView numeric() const { return {numbers, rows, cols}; }
+  static TableView Of(MatrixView x) { return {x.rows, x.cols, x.data, {}, {}}; }
+};
+
+// The table as numbers: kInvalidArgument "X[3, 2]: 'red' is not a number
+// (<who> takes numbers)" at the first string cell; a size mismatch too.
+Result<MatrixView> NumericView(const TableView& t, std::string_view who);
+
 // An owned row-major matrix of f64 (predict_proba, decision_function,
 // transform, regressor predict). scikit-learn returns 1-d arrays for a single
 // target / binary decision_function; those come back as rows x 1.

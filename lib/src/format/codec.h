@@ -134,13 +134,16 @@ class Decoder {
     return Status::Ok();
   }
 
-  // Builds the estimator of union `r` at `p` (dispatches to the Decode functions).
+  // Builds the estimator of union `r` at `p` with its feature names.
   Result<est::Estimator> Estimator(schema::Estimator::Reader r, const std::string& p, int depth);
 
   std::span<const TensorView> tensors() const { return tensors_; }
   const LoadOptions& options() const { return options_; }
 
  private:
+  // The union member alone (dispatches to the Decode functions).
+  Result<est::Estimator> Family(schema::Estimator::Reader r, const std::string& p, int depth);
+
   std::span<const TensorView> tensors_;
   std::vector<bool> used_;
   const LoadOptions& options_;

@@ -101,6 +101,12 @@ void Encode(Encoder& enc, const est::Pipeline& pl, schema::Estimator::Builder ou
 
 void Encoder::Estimator(const est::Estimator& e, schema::Estimator::Builder out, const std::string& p) {
   std::visit([&](const auto& m) { Encode(*this, m, out, p); }, e.model);
+  if (!e.feature_names.empty()) {
+    auto names = out.initFeatureNames(static_cast<unsigned>(e.feature_names.size()));
+    for (unsigned i = 0; i < names.size(); ++i) {
+      names.set(i, capnp::Text::Reader(e.feature_names[i].data(), e.feature_names[i].size()));
+    }
+  }
 }
 
 namespace {
@@ -287,6 +293,19 @@ Result<Bundle> DecodeBundle(Decoder& d, schema::Bundle::Reader r) {
 }  // namespace
 
 Result<est::Estimator> Decoder::Estimator(schema::Estimator::Reader r, const std::string& p, int depth) {
+  SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator e, Family(r, p, depth));
+  if (r.hasFeatureNames()) {
+    std::vector<std::string> names;
+    for (auto t : r.getFeatureNames()) {
+      if (t.size() > options_.max_string_bytes) return LimitExceeded(p + ".featureNames: a name over max_string_bytes");
+      names.emplace_back(t.cStr(), t.size());
+    }
+    SAFEMODEL_RETURN_IF_ERROR(est::SetFeatureNames(e, std::move(names), p + ".featureNames"));
+  }
+  return e;
+}
+
+Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::string& p, int depth) {
   if (depth > kMaxDepth) return LimitExceeded(p + ": estimators nested deeper than " + std::to_string(kMaxDepth));
   switch (r.which()) {
     case schema::Estimator::LINEAR: return DecodeLinear(*this, r.getLinear(), p);
@@ -320,16 +339,14 @@ Result<ModelContent> DecodeContent(std::span<const std::byte> header_words, std:
     HeaderMessage message(header_words, options);
     auto e = message.root().getEstimator();
     Decoder d(tensors, options);
-    ModelContent out;
     if (e.which() == schema::Estimator::BUNDLE) {
       SAFEMODEL_ASSIGN_OR_RETURN(Bundle b, DecodeBundle(d, e.getBundle()));
-      out = std::move(b);
-    } else {
-      SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator est, d.Estimator(e, "estimator", 0));
-      out = std::move(est);
+      SAFEMODEL_RETURN_IF_ERROR(d.AllUsed());
+      return ModelContent(std::move(b));
     }
+    SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator est, d.Estimator(e, "estimator", 0));
     SAFEMODEL_RETURN_IF_ERROR(d.AllUsed());
-    return out;
+    return ModelContent(std::move(est));
   } catch (const kj::Exception& e) {
     return Corruption(std::string("header.estimator: ") + e.getDescription().cStr());
   }

@@ -6,6 +6,7 @@
 
 #include "format/estimator_codec.h"
 #include "format/loader.h"
+#include "util/text.h"
 
 namespace safemodel {
 
@@ -197,43 +198,126 @@ std::vector<std::string> Model::members() const {
   return out;
 }
 
-Result<Output> Model::Run(Method method, std::span<const double> x, size_t rows, size_t cols,
-                          std::string_view member) const {
-  if (kind() == EstimatorKind::kWeights) return Unsupported("a weights model has no methods to run");
-  const est::Estimator* e = FindEstimator(impl_->content, member);
-  if (!e) {
-    return InvalidArgument(kind() == EstimatorKind::kBundle
-                               ? "bundle has no estimator member '" + std::string(member) + "'"
-                               : "this model is one estimator: no member may be named");
-  }
-  est::MatrixView view{x, rows, cols};
+namespace {
+
+// Runs `method` on a table (the numeric API wraps its matrix as one).
+Result<Output> RunOn(const est::Estimator& e, Method method, const est::TableView& view) {
   switch (method) {
     case Method::kPredict: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto p, est::Predict(*e, view));
+      SAFEMODEL_ASSIGN_OR_RETURN(auto p, est::Predict(e, view));
       return FromPrediction(std::move(p));
     }
     case Method::kPredictProba: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictProba(*e, view));
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictProba(e, view));
       return FromMatrix(std::move(m));
     }
     case Method::kPredictLogProba: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictLogProba(*e, view));
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::PredictLogProba(e, view));
       return FromMatrix(std::move(m));
     }
     case Method::kDecisionFunction: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::DecisionFunction(*e, view));
-      return FromMatrix(std::move(m));
-    }
-    case Method::kScoreSamples: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::ScoreSamples(*e, view));
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::DecisionFunction(e, view));
       return FromMatrix(std::move(m));
     }
     case Method::kTransform: {
-      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::Transform(*e, view));
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::Transform(e, view));
+      return FromMatrix(std::move(m));
+    }
+    case Method::kScoreSamples: {
+      SAFEMODEL_ASSIGN_OR_RETURN(auto m, est::ScoreSamples(e, view));
       return FromMatrix(std::move(m));
     }
   }
   return InvalidArgument("unknown method");
+}
+
+// The table's columns in the model's feature order, by name.
+Result<Table> ByName(const Table& x, const std::vector<std::string>& names) {
+  std::vector<size_t> from(names.size());
+  for (size_t f = 0; f < names.size(); ++f) {
+    auto it = std::find(x.column_names.begin(), x.column_names.end(), names[f]);
+    if (it == x.column_names.end()) {
+      return InvalidArgument("input has no column '" + EscapeForTerminal(names[f]) + "' (feature " +
+                             std::to_string(f) + " of the model)");
+    }
+    from[f] = static_cast<size_t>(it - x.column_names.begin());
+  }
+  for (const auto& c : x.column_names) {
+    if (std::find(names.begin(), names.end(), c) == names.end()) {
+      return InvalidArgument("input column '" + EscapeForTerminal(c) +
+                             "' is not one of the model's features (scikit-learn refuses unseen feature names)");
+    }
+  }
+  Table t;
+  t.rows = x.rows;
+  t.cols = names.size();
+  t.column_names = names;
+  t.numbers.resize(t.rows * t.cols);
+  if (!x.is_string.empty()) {
+    t.strings.resize(t.rows * t.cols);
+    t.is_string.resize(t.rows * t.cols);
+  }
+  for (size_t r = 0; r < t.rows; ++r) {
+    for (size_t f = 0; f < t.cols; ++f) {
+      const size_t src = r * x.cols + from[f], dst = r * t.cols + f;
+      t.numbers[dst] = x.numbers[src];
+      if (!x.is_string.empty()) {
+        t.strings[dst] = x.strings[src];
+        t.is_string[dst] = x.is_string[src];
+      }
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+const est::Estimator* Model::Find(std::string_view member, Status* error) const {
+  if (kind() == EstimatorKind::kWeights) {
+    *error = Unsupported("a weights model has no methods to run");
+    return nullptr;
+  }
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  if (!e) {
+    *error = InvalidArgument(kind() == EstimatorKind::kBundle
+                                 ? "bundle has no estimator member '" + std::string(member) + "'"
+                                 : "this model is one estimator: no member may be named");
+  }
+  return e;
+}
+
+Result<Output> Model::Run(Method method, std::span<const double> x, size_t rows, size_t cols,
+                          std::string_view member) const {
+  Status error;
+  const est::Estimator* e = Find(member, &error);
+  if (!e) return error;
+  return RunOn(*e, method, est::TableView::Of(est::MatrixView{x, rows, cols}));
+}
+
+Result<Output> Model::Run(Method method, const Table& x, std::string_view member) const {
+  Status error;
+  const est::Estimator* e = Find(member, &error);
+  if (!e) return error;
+  const size_t n = x.rows * x.cols;
+  if ((x.cols != 0 && n / x.cols != x.rows) || x.numbers.size() != n ||
+      (!x.is_string.empty() && (x.is_string.size() != n || x.strings.size() != n)) ||
+      (!x.column_names.empty() && x.column_names.size() != x.cols)) {
+    return InvalidArgument("input table: arrays do not match " + std::to_string(x.rows) + " rows x " +
+                           std::to_string(x.cols) + " columns");
+  }
+  const Table* use = &x;
+  Table reordered;
+  if (!x.column_names.empty() && !e->feature_names.empty() && x.column_names != e->feature_names) {
+    SAFEMODEL_ASSIGN_OR_RETURN(reordered, ByName(x, e->feature_names));
+    use = &reordered;
+  }
+  est::TableView view{use->rows, use->cols, use->numbers, use->strings, use->is_string};
+  return RunOn(*e, method, view);
+}
+
+std::vector<std::string> Model::feature_names(std::string_view member) const {
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  return e ? e->feature_names : std::vector<std::string>{};
 }
 
 const TensorView* Model::FindTensor(std::string_view name) const {

@@ -355,17 +355,134 @@ Status Convert(NpyArray& array, const NpyHeader& header, uint64_t count, std::st
 
 }  // namespace
 
-Result<NpyHeader> ParseNpyHeader(std::span<const std::byte> bytes, std::string_view region,
+namespace {
+
+// The dict's descr (uninterpreted) and the rest of the header.
+struct RawHeader {
+  std::string descr;
+  uint64_t descr_at = 0;  // offset of the dict, for messages
+  NpyHeader header;
+};
+
+Result<RawHeader> ParseRawHeader(std::span<const std::byte> bytes, std::string_view region,
                                  const ImportOptions& options) {
   ByteReader r(bytes, std::string(region));
   SAFEMODEL_ASSIGN_OR_RETURN(Preamble p, ReadPreamble(r, region, options));
   std::string_view text(reinterpret_cast<const char*>(p.dict.data()), p.dict.size());
   DictParser parser(text, region, p.dict_offset, /*python2_longs=*/p.major < 3, options);
   SAFEMODEL_ASSIGN_OR_RETURN(auto parsed, parser.Parse());
-  NpyHeader header = std::move(parsed.second);
-  SAFEMODEL_RETURN_IF_ERROR(ParseDescr(parsed.first, header, std::string(region) + "@" + HexOffset(p.dict_offset)));
-  header.data_offset = r.offset();
-  return header;
+  RawHeader raw{std::move(parsed.first), p.dict_offset, std::move(parsed.second)};
+  raw.header.data_offset = r.offset();
+  return raw;
+}
+
+// Appends code point `c` as UTF-8; false for surrogates and values past U+10FFFF.
+bool AppendUtf8(std::string& out, uint32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    if (c >= 0xd800 && c < 0xe000) return false;
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c <= 0x10ffff) {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<NpyHeader> ParseNpyHeader(std::span<const std::byte> bytes, std::string_view region,
+                                 const ImportOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(RawHeader raw, ParseRawHeader(bytes, region, options));
+  SAFEMODEL_RETURN_IF_ERROR(ParseDescr(raw.descr, raw.header, std::string(region) + "@" + HexOffset(raw.descr_at)));
+  return raw.header;
+}
+
+Result<NpyText> DecodeNpyText(std::span<const std::byte> bytes, std::string_view region,
+                              const ImportOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(RawHeader raw, ParseRawHeader(bytes, region, options));
+  const std::string where = std::string(region) + "@" + HexOffset(raw.descr_at);
+  std::string_view d = raw.descr;
+  const char order = d.empty() ? '\0' : d[0];
+  if (order == '<' || order == '>' || order == '|' || order == '=') d.remove_prefix(1);
+  const char kind = d.empty() ? '\0' : d[0];
+  uint64_t chars = 0;
+  if (kind == 'U' || kind == 'S') {
+    d.remove_prefix(1);
+    if (d.empty() || d.size() > 9 || d.find_first_not_of("0123456789") != std::string_view::npos) {
+      return Unsupported(where + ": dtype '" + raw.descr + "' is not a string dtype");
+    }
+    for (char c : d) chars = chars * 10 + static_cast<uint64_t>(c - '0');
+  } else {
+    return Unsupported(where + ": dtype '" + raw.descr + "' is not a string dtype ('<U n' or '|S n')");
+  }
+  const uint64_t unit = kind == 'U' ? 4 : 1;
+  const bool big = kind == 'U' && order == '>';
+  const NpyHeader& h = raw.header;
+  auto count = CheckedProduct(h.shape);
+  auto need = count ? CheckedMul(*count, chars * unit) : std::nullopt;
+  const uint64_t have = bytes.size() - h.data_offset;
+  if (!need || have != *need) {
+    return Corruption(where + ": dtype '" + raw.descr + "' shape " + ShapeString(h.shape) + " does not match the " +
+                      std::to_string(have) + " data bytes");
+  }
+  if (*count > kMaxTextElements) {  // also bounds '<U0' arrays, which have no bytes at all
+    return LimitExceeded(where + ": " + std::to_string(*count) + " strings, over the limit of " +
+                         std::to_string(kMaxTextElements));
+  }
+  NpyText out;
+  out.shape = h.shape;
+  out.values.resize(*count);
+  const std::byte* data = bytes.data() + h.data_offset;
+  // Element k of the file is element `dst` in C order.
+  std::vector<uint64_t> index(h.shape.size(), 0);
+  for (uint64_t k = 0; k < *count; ++k) {
+    uint64_t dst = k;
+    if (h.fortran_order && h.shape.size() > 1) {
+      dst = 0;
+      for (size_t a = 0; a < h.shape.size(); ++a) dst = dst * h.shape[a] + index[a];
+      for (size_t a = 0; a < h.shape.size(); ++a) {  // Fortran odometer: first index fastest
+        if (++index[a] < h.shape[a]) break;
+        index[a] = 0;
+      }
+    }
+    std::string& s = out.values[dst];
+    const std::byte* e = data + k * chars * unit;
+    uint64_t len = chars;  // numpy strips trailing NULs
+    while (len > 0) {
+      uint32_t c = 0;
+      for (uint64_t b = 0; b < unit; ++b) {
+        const auto byte = static_cast<uint32_t>(e[(len - 1) * unit + b]);
+        c |= big ? byte << (8 * (unit - 1 - b)) : byte << (8 * b);
+      }
+      if (c != 0) break;
+      --len;
+    }
+    for (uint64_t i = 0; i < len; ++i) {
+      uint32_t c = 0;
+      for (uint64_t b = 0; b < unit; ++b) {
+        const auto byte = static_cast<uint32_t>(e[i * unit + b]);
+        c |= big ? byte << (8 * (unit - 1 - b)) : byte << (8 * b);
+      }
+      if (kind == 'S') {
+        s += static_cast<char>(c);
+      } else if (!AppendUtf8(s, c)) {
+        return Corruption(where + ": element " + std::to_string(dst) + " holds U+" + std::to_string(c) +
+                          ", not a Unicode scalar value");
+      }
+    }
+  }
+  return out;
 }
 
 Result<NpyArray> DecodeNpy(std::span<const std::byte> bytes, std::string_view region,

@@ -54,6 +54,19 @@ Result<NpyHeader> ParseNpyHeader(std::span<const std::byte> bytes, std::string_v
 Result<NpyArray> DecodeNpy(std::span<const std::byte> bytes, std::string_view region,
                            const ImportOptions& options);
 
+// An array of fixed-width strings ('<U n': UCS-4, '|S n': bytes), each
+// element as UTF-8 with numpy's trailing NULs stripped, in C order.
+struct NpyText {
+  std::vector<uint64_t> shape;
+  std::vector<std::string> values;
+};
+// kUnsupported for any other dtype; kCorruption for sizes that disagree or
+// a code point that is not a Unicode scalar value; kLimitExceeded past
+// kMaxTextElements strings.
+inline constexpr uint64_t kMaxTextElements = uint64_t{1} << 26;
+Result<NpyText> DecodeNpyText(std::span<const std::byte> bytes, std::string_view region,
+                              const ImportOptions& options);
+
 // numpy's descr for a dtype ("<f4", "|u1", "|b1"); kUnsupported for bf16,
 // which NumPy does not have.
 Result<std::string> NpyDescr(DType dtype);

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "interop/npy.h"
 #include "util/checked.h"
 #include "util/tensor_check.h"
 
@@ -110,6 +111,13 @@ Result<WeightSet> ReadSafetensors(const std::string& path, const ImportOptions& 
 Result<WeightSet> ReadNpy(const std::string& path, const ImportOptions& options) {
   SAFEMODEL_ASSIGN_OR_RETURN(std::string name, NpyTensorName(path));
   return ReadMapped(path, options, [&](auto bytes) { return ParseNpy(bytes, name, options); });
+}
+
+Result<StringArray> ReadNpyStrings(const std::string& path, const ImportOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path, options.max_file_size));
+  auto text = DecodeNpyText(file.bytes(), "npy", options);
+  if (!text.ok()) return text.status().Wrap(path);
+  return StringArray{std::move(text->shape), std::move(text->values)};
 }
 
 Result<WeightSet> ReadNpz(const std::string& path, const ImportOptions& options) {

@@ -190,6 +190,7 @@ Result<Converted> MapGraph(const pickle::Graph& graph) {
     out.content = format::ModelContent(std::move(bundle));
   } else if (root->kind == Kind::kObject) {
     SAFEMODEL_ASSIGN_OR_RETURN(auto e, MapEstimator(root, EscapeForTerminal(root->name), ctx));
+    out.metadata.feature_names = e.feature_names;  // descriptive copy; the estimator's own are used
     out.content = format::ModelContent(std::move(e));
   } else {
     return Unsupported(Where(root, "root") + ": " + pickle::Describe(root) +

@@ -132,6 +132,20 @@ Result<estimators::Estimator> MapPipeline(const Attrs& a, MapContext& ctx) {
   return estimators::BuildPipeline(std::move(names), std::move(built), a.path());
 }
 
+// feature_names_in_ (>= 1.0, fitted on a DataFrame whose column names are
+// all strings): an object array of str, kept so predict can match named
+// input columns.
+Result<estimators::Estimator> WithFeatureNames(const Attrs& a, estimators::Estimator e) {
+  const Value* v = a.Get("feature_names_in_");
+  if (v == nullptr || v->kind == Kind::kNone) return e;
+  SAFEMODEL_ASSIGN_OR_RETURN(auto labels, ReadLabels(v, a.Field("feature_names_in_")));
+  auto* names = std::get_if<std::vector<std::string>>(&labels);
+  if (names == nullptr) return a.Refuse(v, "feature_names_in_ holds " + std::string(estimators::LabelKindName(labels)) +
+                                               " values, expected strings");
+  SAFEMODEL_RETURN_IF_ERROR(estimators::SetFeatureNames(e, std::move(*names), a.Field("feature_names_in_")));
+  return e;
+}
+
 }  // namespace
 
 std::optional<Family> FindFamily(std::string_view module, std::string_view name) {
@@ -174,6 +188,7 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
       --ctx.depth;
       break;
   }
+  if (r.ok()) r = WithFeatureNames(a, std::move(r).value());
   if (!r.ok() && r.status().message().rfind("pickle@", 0) != 0) {
     // Builder errors name the model path; add the object's place in the file.
     return r.status().Wrap(At(obj));
