@@ -54,6 +54,7 @@ TEST(MapDecompositionRefuses, PcaArrays) {
   EXPECT_MAP_REFUSED("pca_mean_len", Code::kCorruption, "PCA.mean_: 6 values, expected one per feature (7)");
   EXPECT_MAP_REFUSED("pca_mean_nan", Code::kCorruption, "PCA.mean_[0]: nan is not finite");
   EXPECT_MAP_REFUSED("pca_n_components", Code::kCorruption, "PCA.n_components_: 5 but components_ has 3 rows");
+  EXPECT_MAP_REFUSED("pca_n_components_negative", Code::kCorruption, "PCA.n_components_: -1 is negative");
   EXPECT_MAP_REFUSED("pca_whiten_str", Code::kCorruption, "PCA.whiten: expected a bool", "str@");
   EXPECT_MAP_REFUSED("pca_components_3d", Code::kCorruption, "PCA.components_: 3-d, expected 2-d");
 }

@@ -50,6 +50,8 @@ TEST(MapKMeansRefuses, Centers) {
   EXPECT_MAP_REFUSED("kmeans_centers_empty", Code::kCorruption, "KMeans.cluster_centers_.shape[0]: 0 out of range [1,");
   EXPECT_MAP_REFUSED("kmeans_n_features", Code::kCorruption,
                      "KMeans.n_features_in_: 3 but cluster_centers_ has 4 columns");
+  // -1 in the file is not "absent".
+  EXPECT_MAP_REFUSED("kmeans_n_features_negative", Code::kCorruption, "KMeans.n_features_in_: -1 is negative");
   EXPECT_MAP_REFUSED("kmeans_centers_str", Code::kCorruption, "KMeans.cluster_centers_: expected a numpy array");
 }
 

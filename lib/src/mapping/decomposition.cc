@@ -15,7 +15,7 @@ Result<estimators::Estimator> MapDecomposition(const Attrs& a) {
   estimators::DecompositionInput in;
   in.kind = a.cls() == "PCA" ? estimators::DecompositionKind::kPca : estimators::DecompositionKind::kTruncatedSvd;
   SAFEMODEL_ASSIGN_OR_RETURN(auto components, a.Doubles("components_", &in.components_shape));
-  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, DeclaredNumFeatures(a));
   in.components = components;
   std::vector<double> mean, variance;
   if (in.kind == estimators::DecompositionKind::kPca) {
@@ -28,6 +28,10 @@ Result<estimators::Estimator> MapDecomposition(const Attrs& a) {
     SAFEMODEL_ASSIGN_OR_RETURN(in.whiten, a.Bool("whiten"));
     SAFEMODEL_ASSIGN_OR_RETURN(variance, a.Doubles("explained_variance_"));
     SAFEMODEL_ASSIGN_OR_RETURN(auto n, a.OptInt("n_components_"));
+    if (n && *n < 0) {
+      return Corruption(Where(a.Get("n_components_"), a.Field("n_components_")) + ": " + std::to_string(*n) +
+                        " is negative");
+    }
     in.n_components = n.value_or(-1);
   }
   in.mean = mean;

@@ -12,7 +12,7 @@ Result<estimators::Estimator> MapKMeans(const Attrs& a) {
   estimators::KMeansInput in;
   in.variant = a.cls() == "MiniBatchKMeans" ? estimators::KMeansVariant::kMiniBatch : estimators::KMeansVariant::kKMeans;
   SAFEMODEL_ASSIGN_OR_RETURN(auto centers, a.Doubles("cluster_centers_", &in.centers_shape));
-  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, DeclaredNumFeatures(a));
   in.centers = centers;
   SAFEMODEL_ASSIGN_OR_RETURN(auto built, estimators::BuildKMeans(in, a.path()));
   return estimators::Estimator{std::move(built)};

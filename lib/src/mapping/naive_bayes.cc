@@ -12,6 +12,15 @@ namespace safemodel::mapping {
 using pickle::Kind;
 using pickle::Value;
 
+Result<int64_t> DeclaredNumFeatures(const Attrs& a) {
+  SAFEMODEL_ASSIGN_OR_RETURN(int64_t n, a.NumFeatures(false));
+  const bool present = a.Get("n_features_in_") != nullptr || a.Get("n_features_") != nullptr;
+  if (n < 0 && present) {
+    return Corruption(Where(a.obj(), a.Field("n_features_in_")) + ": " + std::to_string(n) + " is negative");
+  }
+  return n;
+}
+
 namespace {
 
 // class_count_: not needed to predict; read (and checked by the builder) when present.
@@ -31,7 +40,7 @@ Result<estimators::Estimator> MapGaussianNB(const Attrs& a) {
   SAFEMODEL_ASSIGN_OR_RETURN(auto var, a.Doubles(var_name, &in.var_shape));
   SAFEMODEL_ASSIGN_OR_RETURN(auto prior, a.Doubles("class_prior_"));
   SAFEMODEL_ASSIGN_OR_RETURN(auto count, OptionalClassCount(a));
-  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, DeclaredNumFeatures(a));
   in.theta = theta;
   in.var = var;
   in.var_name = var_name;
@@ -51,7 +60,7 @@ Result<estimators::Estimator> MapDiscreteNB(const Attrs& a) {
   SAFEMODEL_ASSIGN_OR_RETURN(auto prior, a.Doubles("class_log_prior_"));
   SAFEMODEL_ASSIGN_OR_RETURN(auto count, OptionalClassCount(a));
   // n_features_in_ (0.24+) or n_features_ (0.2x-1.1); neither in older files.
-  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, a.NumFeatures(false));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.n_features_in, DeclaredNumFeatures(a));
   if (in.kind == estimators::DiscreteNBKind::kBernoulli) {
     // binarize=None means X is used as given.
     SAFEMODEL_ASSIGN_OR_RETURN(const Value* b, a.Need("binarize"));

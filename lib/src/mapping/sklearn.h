@@ -49,6 +49,8 @@ Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::
 Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
 Result<estimators::Estimator> MapNaiveBayes(const Attrs& a, Family family);
+// Attrs::NumFeatures(false), refusing a negative value the file holds (-1 = absent).
+Result<int64_t> DeclaredNumFeatures(const Attrs& a);
 Result<estimators::Estimator> MapKMeans(const Attrs& a);
 Result<estimators::Estimator> MapDecomposition(const Attrs& a);
 

@@ -92,6 +92,7 @@ refuse("pca_variance_len", _p, state=dec_set(PCA, "explained_variance_", lambda 
 refuse("pca_mean_len", _p, state=dec_set(PCA, "mean_", lambda a: a[:-1].copy()))
 refuse("pca_mean_nan", _p, state=dec_set(PCA, "mean_", lambda a: np.r_[np.nan, a[1:]]))
 refuse("pca_n_components", _p, state=dec_set(PCA, "n_components_", 5))
+refuse("pca_n_components_negative", _p, state=dec_set(PCA, "n_components_", -1))
 refuse("pca_whiten_str", _p, state=dec_set(PCA, "whiten", "no"))
 refuse("pca_components_3d", _p, state=dec_set(PCA, "components_", lambda a: a[None]))
 refuse("tsvd_components_inf", _t, state=dec_set(TruncatedSVD, "components_", lambda a: np.where(a == a.max(), np.inf, a)))

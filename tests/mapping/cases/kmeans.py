@@ -87,4 +87,5 @@ refuse("kmeans_centers_nan", _k, state=km_set("cluster_centers_", lambda a: np.w
 refuse("kmeans_centers_1d", _k, state=km_set("cluster_centers_", lambda a: a.ravel()))
 refuse("kmeans_centers_empty", _k, state=km_set("cluster_centers_", lambda a: a[:0].copy()))
 refuse("kmeans_n_features", _k, state=km_set("n_features_in_", 3))
+refuse("kmeans_n_features_negative", _k, state=km_set("n_features_in_", -1))
 refuse("kmeans_centers_str", _k, state=km_set("cluster_centers_", "k-means++"))
