@@ -84,11 +84,15 @@ struct Estimator {
     minMaxScaler @5 :MinMaxScaler;
     pipeline @6 :PipelineModel;
     bundle @7 :Bundle;
+    gaussianNb @8 :GaussianNb;
+    discreteNb @9 :DiscreteNb;
+    kMeans @10 :KMeans;
+    decomposition @11 :Decomposition;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
   # otherwise. `predict` matches named input columns to these.
-  featureNames @8 :List(Text);
+  featureNames @12 :List(Text);
 }
 
 # Arrays live in the tensor table; a struct names them by table index. Every
@@ -206,4 +210,50 @@ struct Custom {
 struct Weights {
   # Reserved for options of the weight set; empty in version 1.
   framework @0 :Text;           # e.g. "pytorch", "tensorflow", "numpy"; descriptive
+}
+
+# ---- naive Bayes, clustering, decomposition ----
+
+# GaussianNB. n_classes = len(classes) >= 1.
+struct GaussianNb {
+  nFeatures @0 :UInt32;
+  classes @1 :Labels;
+  theta @2 :UInt32;           # tensor: f64 [n_classes, n_features], theta_
+  var @3 :UInt32;             # tensor: f64 [n_classes, n_features], var_ (sigma_ before 1.0), > 0
+  classPrior @4 :UInt32;      # tensor: f64 [n_classes], class_prior_, in [0, 1]
+}
+
+enum DiscreteNbKind { multinomial @0; bernoulli @1; complement @2; }
+
+# MultinomialNB, BernoulliNB, ComplementNB. n_classes = len(classes) >= 1.
+struct DiscreteNb {
+  kind @0 :DiscreteNbKind;
+  nFeatures @1 :UInt32;
+  classes @2 :Labels;
+  featureLogProb @3 :UInt32;  # tensor: f64 [n_classes, n_features], feature_log_prob_
+  classLogPrior @4 :UInt32;   # tensor: f64 [n_classes], class_log_prior_
+  binarize @5 :Bool;          # BernoulliNB with binarize not None: x > binarizeThreshold -> 1, else 0
+  binarizeThreshold @6 :Float64;  # 0 unless binarize
+}
+
+enum KMeansVariant { kMeans @0; miniBatchKMeans @1; }
+
+# KMeans, MiniBatchKMeans.
+struct KMeans {
+  variant @0 :KMeansVariant;
+  nFeatures @1 :UInt32;
+  clusterCenters @2 :UInt32;  # tensor: f64 [n_clusters, n_features], cluster_centers_
+}
+
+enum DecompositionKind { pca @0; truncatedSvd @1; }
+
+# PCA, TruncatedSVD.
+struct Decomposition {
+  kind @0 :DecompositionKind;
+  nFeatures @1 :UInt32;
+  components @2 :UInt32;      # tensor: f64 [n_components, n_features], components_
+  mean @3 :UInt32;            # PCA: tensor f64 [n_features] (mean_), or noTensor when mean_ is None;
+                              # TruncatedSVD: noTensor
+  whiten @4 :Bool;            # PCA only
+  explainedVariance @5 :UInt32;  # PCA: tensor f64 [n_components]; TruncatedSVD: noTensor
 }

@@ -88,6 +88,11 @@ concept HasTableTransform = requires(const T& m, const TableView& x) {
   { Transform(m, x) } -> std::same_as<Result<Matrix>>;
 };
 
+template <class T>
+concept HasNumFeaturesOut = requires(const T& m) {
+  { NumFeaturesOut(m) } -> std::same_as<int32_t>;
+};
+
 }  // namespace
 
 std::string Estimator::ClassName() const {
@@ -97,6 +102,15 @@ std::string Estimator::ClassName() const {
 int32_t Estimator::NumFeatures() const {
   return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() ? 0 : p.steps[0].NumFeatures(); },
                              [](const auto& m) { return m.n_features; }},
+                    model);
+}
+
+int32_t Estimator::NumFeaturesOut() const {
+  return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() ? 0 : p.steps.back().NumFeaturesOut(); },
+                             []<class T>(const T& m) -> int32_t {
+                               if constexpr (HasNumFeaturesOut<T>) return estimators::NumFeaturesOut(m);
+                               else return m.n_features;
+                             }},
                     model);
 }
 
@@ -129,9 +143,9 @@ Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Esti
     if (i + 1 < steps.size() && !steps[i].IsTransformer()) {
       return Corruption(sp + ": " + steps[i].ClassName() + " is not a transformer but is not the last step");
     }
-    if (i > 0 && steps[i].NumFeatures() != steps[i - 1].NumFeatures()) {
+    if (i > 0 && steps[i].NumFeatures() != steps[i - 1].NumFeaturesOut()) {
       return Corruption(sp + ": expects " + std::to_string(steps[i].NumFeatures()) + " features but the step before " +
-                        "produces " + std::to_string(steps[i - 1].NumFeatures()));
+                        "produces " + std::to_string(steps[i - 1].NumFeaturesOut()));
     }
   }
   Estimator e{Pipeline{}};

@@ -35,7 +35,10 @@
 #include <variant>
 #include <vector>
 
+#include "estimators/decomposition.h"
+#include "estimators/kmeans.h"
 #include "estimators/linear.h"
+#include "estimators/naive_bayes.h"
 #include "estimators/scaler.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
@@ -61,7 +64,8 @@ struct Pipeline {
 std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
-  using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline>;
+  using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
+                             KMeans, Decomposition>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).
@@ -81,6 +85,9 @@ struct Estimator {
   std::string ClassName() const;
   // n_features_in_ of the first step.
   int32_t NumFeatures() const;
+  // Columns transform returns: NumFeaturesOut(model) where the family
+  // declares it, else NumFeatures() (a pipeline: its last step's).
+  int32_t NumFeaturesOut() const;
   // Has transform (scalers, and pipelines whose last step has it).
   bool IsTransformer() const;
 };
@@ -94,8 +101,8 @@ Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string
 inline constexpr int kMaxPipelineDepth = 16;
 
 // Takes ownership of built steps and checks the chain: every step but the last
-// is a transformer, each step's n_features equals the previous one's (scalers
-// keep the width), nesting <= kMaxPipelineDepth. Errors name
+// is a transformer, each step's n_features equals the previous step's output
+// width (NumFeaturesOut), nesting <= kMaxPipelineDepth. Errors name
 // "<path>.steps[i]" (kCorruption, or kLimitExceeded for depth).
 Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Estimator> steps, std::string_view path);
 

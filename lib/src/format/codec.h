@@ -166,6 +166,16 @@ Result<est::Estimator> DecodeStandardScaler(Decoder& d, schema::StandardScaler::
 Result<est::Estimator> DecodeMinMaxScaler(Decoder& d, schema::MinMaxScaler::Reader r, const std::string& p);
 Result<est::Estimator> DecodePipeline(Decoder& d, schema::PipelineModel::Reader r, const std::string& p, int depth);
 
+// naive Bayes, clustering, decomposition (codec_naive_bayes.cc, codec_kmeans.cc, codec_decomposition.cc)
+void Encode(Encoder& enc, const est::GaussianNB& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::DiscreteNB& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::KMeans& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Decomposition& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeGaussianNB(Decoder& d, schema::GaussianNb::Reader r, const std::string& p);
+Result<est::Estimator> DecodeDiscreteNB(Decoder& d, schema::DiscreteNb::Reader r, const std::string& p);
+Result<est::Estimator> DecodeKMeans(Decoder& d, schema::KMeans::Reader r, const std::string& p);
+Result<est::Estimator> DecodeDecomposition(Decoder& d, schema::Decomposition::Reader r, const std::string& p);
+
 }  // namespace safemodel::format
 
 #endif  // SAFEMODEL_FORMAT_CODEC_H_

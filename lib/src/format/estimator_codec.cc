@@ -313,6 +313,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::STANDARD_SCALER: return DecodeStandardScaler(*this, r.getStandardScaler(), p);
     case schema::Estimator::MIN_MAX_SCALER: return DecodeMinMaxScaler(*this, r.getMinMaxScaler(), p);
     case schema::Estimator::PIPELINE: return DecodePipeline(*this, r.getPipeline(), p, depth);
+    case schema::Estimator::GAUSSIAN_NB: return DecodeGaussianNB(*this, r.getGaussianNb(), p);
+    case schema::Estimator::DISCRETE_NB: return DecodeDiscreteNB(*this, r.getDiscreteNb(), p);
+    case schema::Estimator::K_MEANS: return DecodeKMeans(*this, r.getKMeans(), p);
+    case schema::Estimator::DECOMPOSITION: return DecodeDecomposition(*this, r.getDecomposition(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -237,6 +237,10 @@ class HeaderParser {
       case schema::Estimator::STANDARD_SCALER:
       case schema::Estimator::MIN_MAX_SCALER:
       case schema::Estimator::PIPELINE:
+      case schema::Estimator::GAUSSIAN_NB:
+      case schema::Estimator::DISCRETE_NB:
+      case schema::Estimator::K_MEANS:
+      case schema::Estimator::DECOMPOSITION:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -59,6 +59,20 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.preprocessing._data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.preprocessing.data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.pipeline", "Pipeline", Family::kPipeline},
+    // ---- naive Bayes, clustering, decomposition ----
+    // sklearn.naive_bayes has kept its name in every version.
+    {"sklearn.naive_bayes", "GaussianNB", Family::kGaussianNB},
+    {"sklearn.naive_bayes", "MultinomialNB", Family::kDiscreteNB},
+    {"sklearn.naive_bayes", "BernoulliNB", Family::kDiscreteNB},
+    {"sklearn.naive_bayes", "ComplementNB", Family::kDiscreteNB},
+    {"sklearn.cluster._kmeans", "KMeans", Family::kKMeans},
+    {"sklearn.cluster.k_means_", "KMeans", Family::kKMeans},
+    {"sklearn.cluster._kmeans", "MiniBatchKMeans", Family::kKMeans},
+    {"sklearn.cluster.k_means_", "MiniBatchKMeans", Family::kKMeans},
+    {"sklearn.decomposition._pca", "PCA", Family::kDecomposition},
+    {"sklearn.decomposition.pca", "PCA", Family::kDecomposition},
+    {"sklearn.decomposition._truncated_svd", "TruncatedSVD", Family::kDecomposition},
+    {"sklearn.decomposition.truncated_svd", "TruncatedSVD", Family::kDecomposition},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -182,6 +196,10 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kForest: r = MapTrees(a, *family, ctx); break;
     case Family::kStandardScaler: r = MapStandardScaler(a); break;
     case Family::kMinMaxScaler: r = MapMinMaxScaler(a); break;
+    case Family::kGaussianNB:
+    case Family::kDiscreteNB: r = MapNaiveBayes(a, *family); break;
+    case Family::kKMeans: r = MapKMeans(a); break;
+    case Family::kDecomposition: r = MapDecomposition(a); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

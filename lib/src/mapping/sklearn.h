@@ -25,6 +25,10 @@ enum class Family : uint8_t {
   kStandardScaler,
   kMinMaxScaler,
   kPipeline,
+  kGaussianNB,        // GaussianNB
+  kDiscreteNB,        // MultinomialNB, BernoulliNB, ComplementNB
+  kKMeans,            // KMeans, MiniBatchKMeans
+  kDecomposition,     // PCA, TruncatedSVD
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -44,6 +48,11 @@ Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::
 // Per-family adapters (obj already opened).
 Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
+Result<estimators::Estimator> MapNaiveBayes(const Attrs& a, Family family);
+// Attrs::NumFeatures(false), refusing a negative value the file holds (-1 = absent).
+Result<int64_t> DeclaredNumFeatures(const Attrs& a);
+Result<estimators::Estimator> MapKMeans(const Attrs& a);
+Result<estimators::Estimator> MapDecomposition(const Attrs& a);
 
 }  // namespace safemodel::mapping
 

@@ -125,6 +125,22 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.preprocessing._data", "MinMaxScaler", Role::kClass, "estimator state"},
     {"sklearn.preprocessing.data", "MinMaxScaler", Role::kClass, "pre-0.22 path"},
     {"sklearn.pipeline", "Pipeline", Role::kClass, "list of (name, estimator) steps"},
+
+    // ---- naive Bayes, clustering, decomposition ------------------------------
+    // Estimator states only (NEWOBJ + BUILD dict); KMeans' random_state uses the
+    // numpy RandomState entries above. sklearn.naive_bayes never moved.
+    {"sklearn.naive_bayes", "GaussianNB", Role::kClass, "estimator state"},
+    {"sklearn.naive_bayes", "MultinomialNB", Role::kClass, "estimator state"},
+    {"sklearn.naive_bayes", "BernoulliNB", Role::kClass, "estimator state"},
+    {"sklearn.naive_bayes", "ComplementNB", Role::kClass, "estimator state"},
+    {"sklearn.cluster._kmeans", "KMeans", Role::kClass, "estimator state"},
+    {"sklearn.cluster.k_means_", "KMeans", Role::kClass, "pre-0.22 path"},
+    {"sklearn.cluster._kmeans", "MiniBatchKMeans", Role::kClass, "estimator state"},
+    {"sklearn.cluster.k_means_", "MiniBatchKMeans", Role::kClass, "pre-0.22 path"},
+    {"sklearn.decomposition._pca", "PCA", Role::kClass, "estimator state"},
+    {"sklearn.decomposition.pca", "PCA", Role::kClass, "pre-0.22 path"},
+    {"sklearn.decomposition._truncated_svd", "TruncatedSVD", Role::kClass, "estimator state"},
+    {"sklearn.decomposition.truncated_svd", "TruncatedSVD", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
