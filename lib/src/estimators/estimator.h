@@ -8,6 +8,9 @@
 //   std::string Describe(const T&);      one line for `safemodel inspect`
 // and any of
 //   Result<Prediction> Predict(const T&, MatrixView);
+//   int32_t TransformWidth(const T&);    transform's column count, when it is
+//                                        not n_features
+
 //   Result<Matrix> PredictProba / PredictLogProba / DecisionFunction /
 //                  Transform / ScoreSamples(const T&, MatrixView);
 // A method the family does not declare is kUnsupported. A family with
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "estimators/linear.h"
+#include "estimators/preprocessing.h"
 #include "estimators/scaler.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
@@ -56,15 +60,21 @@ struct Pipeline {
 std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
-  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline> model;
+  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline,
+               ColumnScaler, Normalizer, Binarizer, SimpleImputer, PolynomialFeatures, KBinsDiscretizer>
+      model;
   // The one-line summary `safemodel inspect` prints.
   std::string Describe() const;
 
   Estimator Clone() const;
   // scikit-learn class name: "RandomForestClassifier", "Pipeline", ...
   std::string ClassName() const;
-  // n_features_in_ of the first step.
+  // n_features_in_ (of the first step that fixes it); kAnyWidth for a
+  // transformer that takes any width (Normalizer, Binarizer before 0.24).
   int32_t NumFeatures() const;
+  // Columns transform returns: TransformWidth(model) if the family declares
+  // it, else n_features; kAnyWidth when that is the input's width.
+  int32_t TransformWidth() const;
   // Has transform (scalers, and pipelines whose last step has it).
   bool IsTransformer() const;
 };
@@ -74,8 +84,8 @@ struct Estimator {
 inline constexpr int kMaxPipelineDepth = 16;
 
 // Takes ownership of built steps and checks the chain: every step but the last
-// is a transformer, each step's n_features equals the previous one's (scalers
-// keep the width), nesting <= kMaxPipelineDepth. Errors name
+// is a transformer, each step's n_features equals the width the steps before
+// produce (kAnyWidth steps keep whatever they get), nesting <= kMaxPipelineDepth. Errors name
 // "<path>.steps[i]" (kCorruption, or kLimitExceeded for depth).
 Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Estimator> steps, std::string_view path);
 

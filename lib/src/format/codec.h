@@ -163,6 +163,20 @@ Result<est::Estimator> DecodeStandardScaler(Decoder& d, schema::StandardScaler::
 Result<est::Estimator> DecodeMinMaxScaler(Decoder& d, schema::MinMaxScaler::Reader r, const std::string& p);
 Result<est::Estimator> DecodePipeline(Decoder& d, schema::PipelineModel::Reader r, const std::string& p, int depth);
 
+// Numeric preprocessing (codec_preprocessing.cc).
+void Encode(Encoder& enc, const est::ColumnScaler& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Normalizer& n, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Binarizer& b, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::SimpleImputer& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::PolynomialFeatures& pf, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::KBinsDiscretizer& k, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeColumnScaler(Decoder& d, schema::ColumnScaler::Reader r, const std::string& p);
+Result<est::Estimator> DecodeNormalizer(Decoder& d, schema::Normalizer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeBinarizer(Decoder& d, schema::Binarizer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeSimpleImputer(Decoder& d, schema::SimpleImputer::Reader r, const std::string& p);
+Result<est::Estimator> DecodePolynomialFeatures(Decoder& d, schema::PolynomialFeatures::Reader r, const std::string& p);
+Result<est::Estimator> DecodeKBinsDiscretizer(Decoder& d, schema::KBinsDiscretizer::Reader r, const std::string& p);
+
 }  // namespace safemodel::format
 
 #endif  // SAFEMODEL_FORMAT_CODEC_H_

@@ -294,6 +294,12 @@ Result<est::Estimator> Decoder::Estimator(schema::Estimator::Reader r, const std
     case schema::Estimator::STANDARD_SCALER: return DecodeStandardScaler(*this, r.getStandardScaler(), p);
     case schema::Estimator::MIN_MAX_SCALER: return DecodeMinMaxScaler(*this, r.getMinMaxScaler(), p);
     case schema::Estimator::PIPELINE: return DecodePipeline(*this, r.getPipeline(), p, depth);
+    case schema::Estimator::COLUMN_SCALER: return DecodeColumnScaler(*this, r.getColumnScaler(), p);
+    case schema::Estimator::NORMALIZER: return DecodeNormalizer(*this, r.getNormalizer(), p);
+    case schema::Estimator::BINARIZER: return DecodeBinarizer(*this, r.getBinarizer(), p);
+    case schema::Estimator::SIMPLE_IMPUTER: return DecodeSimpleImputer(*this, r.getSimpleImputer(), p);
+    case schema::Estimator::POLYNOMIAL_FEATURES: return DecodePolynomialFeatures(*this, r.getPolynomialFeatures(), p);
+    case schema::Estimator::K_BINS_DISCRETIZER: return DecodeKBinsDiscretizer(*this, r.getKBinsDiscretizer(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -237,12 +237,24 @@ class HeaderParser {
       case schema::Estimator::STANDARD_SCALER:
       case schema::Estimator::MIN_MAX_SCALER:
       case schema::Estimator::PIPELINE:
+      case schema::Estimator::COLUMN_SCALER:
+      case schema::Estimator::NORMALIZER:
+      case schema::Estimator::BINARIZER:
+      case schema::Estimator::SIMPLE_IMPUTER:
+      case schema::Estimator::POLYNOMIAL_FEATURES:
+      case schema::Estimator::K_BINS_DISCRETIZER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();
       case schema::Estimator::BUNDLE:
         out.kind = EstimatorKind::kBundle;
         return Status::Ok();
+      // Placeholders for other branches' ordinals (schema/safemodel.capnp).
+      case schema::Estimator::UNASSIGNED8:
+      case schema::Estimator::UNASSIGNED9:
+      case schema::Estimator::UNASSIGNED10:
+      case schema::Estimator::UNASSIGNED11:
+        break;
       case schema::Estimator::CUSTOM: {
         auto kind = e.getCustom().getKind();
         return Unsupported("header.estimator.custom: kind " +

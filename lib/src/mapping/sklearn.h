@@ -25,6 +25,14 @@ enum class Family : uint8_t {
   kStandardScaler,
   kMinMaxScaler,
   kPipeline,
+  // numeric preprocessing (preprocessing.cc)
+  kMaxAbsScaler,
+  kRobustScaler,
+  kNormalizer,
+  kBinarizer,
+  kSimpleImputer,
+  kPolynomialFeatures,
+  kKBinsDiscretizer,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -44,6 +52,7 @@ Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::
 // Per-family adapters (obj already opened).
 Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
+Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 
