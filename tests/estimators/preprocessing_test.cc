@@ -2,6 +2,7 @@
 // field with its code and path; transforms computed by hand for small inputs
 // (the scikit-learn comparisons are in tests/mapping/preprocessing_test.cc);
 // pipelines of changing and free width; every model through the file.
+#include <capnp/message.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "estimators/estimator.h"
+#include "format/codec.h"
 #include "format/estimator_codec.h"
 #include "safemodel/model.h"
 #include "test_util.h"
@@ -571,6 +573,93 @@ TEST(PreprocessingFile, EditedTermTableIsRefusedOnLoad) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), Code::kCorruption) << m.status().ToString();
   EXPECT_NE(m.status().message().find("estimator.powers_[1][0]"), std::string::npos) << m.status().message();
+}
+
+// ---- The decoder's own checks (fields of the union member) --------------------
+
+// An estimator encoded into a header message, to edit one field and decode.
+struct Coded {
+  capnp::MallocMessageBuilder msg;
+  std::vector<format::OwnedTensor> tensors;
+  schema::Estimator::Builder root = msg.initRoot<schema::Estimator>();
+
+  explicit Coded(const Estimator& e) {
+    format::Encoder enc(tensors);
+    enc.Estimator(e, root, "");
+  }
+  Result<Estimator> Decode() {
+    std::vector<TensorView> views;
+    for (const auto& t : tensors) {
+      views.push_back({t.name, t.dtype, t.shape, std::as_bytes(std::span<const char>(t.bytes))});
+    }
+    LoadOptions options;
+    format::Decoder d(views, options);
+    auto r = d.Estimator(root.asReader(), "estimator", 0);
+    if (r.ok()) SAFEMODEL_RETURN_IF_ERROR(d.AllUsed());
+    return r;
+  }
+};
+
+TEST(PreprocessingDecode, UnchangedMessagesDecode) {
+  KBinsFixture f;
+  std::vector<Estimator> all;
+  all.push_back(Imputer());
+  all.push_back(Poly(2));
+  all.push_back(Estimator{BuildKBinsDiscretizer(f.Input(KBinsEncode::kOneHot), "k").value()});
+  all.push_back(Estimator{BuildNormalizer(-1, NormKind::kMax, "n").value()});
+  for (const Estimator& e : all) {
+    Coded c(e);
+    auto back = c.Decode();
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back->Describe(), e.Describe());
+  }
+}
+
+TEST(PreprocessingDecode, WidthFieldMustAgreeWithTheArrays) {
+  std::vector<double> scale{1, 2};
+  ColumnScalerInput in;
+  in.scale = scale;
+  Coded c(Estimator{BuildColumnScaler(in, "m").value()});
+  c.root.getColumnScaler().setNFeatures(0);
+  EXPECT_REFUSED(c.Decode(), Code::kCorruption, "estimator.nFeatures: 0 disagrees with the arrays (2 features)");
+}
+
+TEST(PreprocessingDecode, IndicatorTensorAndFlagAgree) {
+  Coded with(Imputer());
+  with.root.getSimpleImputer().setAddIndicator(false);
+  EXPECT_REFUSED(with.Decode(), Code::kCorruption, "estimator.indicatorFeatures: present although addIndicator");
+  Coded without(Imputer());
+  without.root.getSimpleImputer().setIndicatorFeatures(format::kNoTensor);
+  EXPECT_REFUSED(without.Decode(), Code::kCorruption, "missing although addIndicator is true");
+}
+
+TEST(PreprocessingDecode, UnknownEnumValuesAreUnsupported) {
+  Coded n(Estimator{BuildNormalizer(2, NormKind::kL1, "n").value()});
+  n.root.getNormalizer().setNorm(static_cast<schema::NormKind>(5));
+  EXPECT_REFUSED(n.Decode(), Code::kUnsupported, "estimator: unknown norm");
+  KBinsFixture f;
+  Coded k(Estimator{BuildKBinsDiscretizer(f.Input(), "k").value()});
+  k.root.getKBinsDiscretizer().setEncode(static_cast<schema::KBinsEncode>(3));
+  EXPECT_REFUSED(k.Decode(), Code::kUnsupported, "estimator: unknown encoding");
+}
+
+TEST(PreprocessingDecode, TensorsOfTheWrongKind) {
+  KBinsFixture f;
+  Coded k(Estimator{BuildKBinsDiscretizer(f.Input(), "k").value()});
+  k.root.getKBinsDiscretizer().setNBins(k.root.getKBinsDiscretizer().getBinEdges());
+  EXPECT_REFUSED(k.Decode(), Code::kCorruption, "estimator.nBins: tensor 'bin_edges' is f64");
+  Coded p(Poly(2));
+  p.tensors[0].shape = {12};  // the term table flattened
+  EXPECT_REFUSED(p.Decode(), Code::kCorruption, "estimator.terms: tensor 'terms' is i32 [12], expected i32 of rank 2");
+}
+
+TEST(PreprocessingDecode, BuilderChecksRunOnDecode) {
+  Coded b(Estimator{BuildBinarizer(2, 1.0, "b").value()});
+  b.root.getBinarizer().setThreshold(kNaN);
+  EXPECT_REFUSED(b.Decode(), Code::kCorruption, "estimator.threshold: nan");
+  Coded i(Imputer());
+  i.root.getSimpleImputer().setNFeatures(4);
+  EXPECT_REFUSED(i.Decode(), Code::kCorruption, "estimator.statistics_: 3 values but n_features_in_ is 4");
 }
 
 }  // namespace

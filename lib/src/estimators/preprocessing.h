@@ -100,8 +100,8 @@ Result<Normalizer> BuildNormalizer(int64_t n_features_in, NormKind norm, std::st
 inline std::string ClassNameOf(const Normalizer&) { return "Normalizer"; }
 std::string Describe(const Normalizer& n);
 // l1: numpy's pairwise sum of |x| (bit for bit); l2: sqrt of the sum of
-// squares left to right (numpy's einsum differs in rounding, within 1e-15
-// relative); max: max |x|. X must be finite.
+// squares left to right (numpy's einsum sums in SIMD lanes, so the last bits
+// may differ); max: max |x|. X must be finite.
 Result<Matrix> Transform(const Normalizer& n, MatrixView x);
 
 // ---- Binarizer ---------------------------------------------------------------
