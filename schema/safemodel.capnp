@@ -88,11 +88,18 @@ struct Estimator {
     discreteNb @9 :DiscreteNb;
     kMeans @10 :KMeans;
     decomposition @11 :Decomposition;
+    # numeric preprocessing
+    columnScaler @12 :ColumnScaler;
+    normalizer @13 :Normalizer;
+    binarizer @14 :Binarizer;
+    simpleImputer @15 :SimpleImputer;
+    polynomialFeatures @16 :PolynomialFeatures;
+    kBinsDiscretizer @17 :KBinsDiscretizer;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
   # otherwise. `predict` matches named input columns to these.
-  featureNames @12 :List(Text);
+  featureNames @18 :List(Text);
 }
 
 # Arrays live in the tensor table; a struct names them by table index. Every
@@ -256,4 +263,67 @@ struct Decomposition {
                               # TruncatedSVD: noTensor
   whiten @4 :Bool;            # PCA only
   explainedVariance @5 :UInt32;  # PCA: tensor f64 [n_components]; TruncatedSVD: noTensor
+}
+
+# ---- numeric preprocessing ----
+
+enum ColumnScalerKind { maxAbs @0; robust @1; }
+
+# MaxAbsScaler and RobustScaler: (x - center) / scale per column, each step
+# only when its tensor is present.
+struct ColumnScaler {
+  kind @0 :ColumnScalerKind;
+  nFeatures @1 :UInt32;       # 0: any width (a RobustScaler doing nothing, from before 0.24)
+  center @2 :UInt32;          # tensor: f64 [n_features], or noTensor (MaxAbsScaler; with_centering=False)
+  scale @3 :UInt32;           # tensor: f64 [n_features], or noTensor (with_scaling=False)
+}
+
+enum NormKind { l1 @0; l2 @1; max @2; }
+
+# Normalizer: each row divided by its norm.
+struct Normalizer {
+  nFeatures @0 :UInt32;       # 0: any width (no n_features_in_, scikit-learn < 0.24)
+  norm @1 :NormKind;
+}
+
+# Binarizer: x > threshold -> 1, else 0.
+struct Binarizer {
+  nFeatures @0 :UInt32;       # 0: any width (no n_features_in_, scikit-learn < 0.24)
+  threshold @1 :Float64;      # not NaN
+}
+
+enum ImputeStrategy { mean @0; median @1; mostFrequent @2; constant @3; }
+
+# SimpleImputer on numeric data, with add_indicator's MissingIndicator.
+struct SimpleImputer {
+  nFeatures @0 :UInt32;
+  strategy @1 :ImputeStrategy;
+  keepEmptyFeatures @2 :Bool;
+  missingIsNan @3 :Bool;      # missing_values is NaN; otherwise missingValue
+  missingValue @4 :Float64;
+  statistics @5 :UInt32;      # tensor: f64 [n_features] (NaN: no value seen at fit)
+  addIndicator @6 :Bool;
+  indicatorFeatures @7 :UInt32;  # tensor: i32 [n_indicator] (MissingIndicator.features_), or noTensor
+}
+
+# PolynomialFeatures: one output column per row of `terms`.
+struct PolynomialFeatures {
+  nFeatures @0 :UInt32;
+  minDegree @1 :UInt32;
+  maxDegree @2 :UInt32;
+  interactionOnly @3 :Bool;
+  includeBias @4 :Bool;
+  terms @5 :UInt32;           # tensor: i32 [n_output_features, max_degree], ascending feature
+                              # indices of each term, padded with -1; in scikit-learn's order
+}
+
+enum KBinsEncode { ordinal @0; oneHot @1; }
+
+# KBinsDiscretizer: searchsorted over each feature's interior bin edges.
+struct KBinsDiscretizer {
+  nFeatures @0 :UInt32;
+  encode @1 :KBinsEncode;     # oneHot also for 'onehot' (sparse in scikit-learn, dense here)
+  float32Input @2 :Bool;      # dtype=np.float32: X rounded to float32 first
+  nBins @3 :UInt32;           # tensor: i32 [n_features], each >= 1
+  binEdges @4 :UInt32;        # tensor: f64 [sum(n_bins + 1)], bin_edges_ concatenated
 }

@@ -72,7 +72,7 @@ TEST(BuildKMeans, TransformsWidthIsTheClusterCount) {
   ASSERT_TRUE(m.ok());
   Estimator e{std::move(m).value()};
   EXPECT_EQ(e.NumFeatures(), 2);
-  EXPECT_EQ(e.NumFeaturesOut(), 3);
+  EXPECT_EQ(e.TransformWidth(), 3);
   EXPECT_TRUE(e.IsTransformer());
   std::vector<Estimator> steps;
   steps.push_back(e.Clone());

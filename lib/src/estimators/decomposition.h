@@ -66,7 +66,7 @@ Result<Decomposition> BuildDecomposition(const DecompositionInput& in, std::stri
 std::string ClassNameOf(const Decomposition& m);
 std::string Describe(const Decomposition& m);
 Result<Matrix> Transform(const Decomposition& m, MatrixView x);
-inline int32_t NumFeaturesOut(const Decomposition& m) { return m.n_components; }
+inline int32_t TransformWidth(const Decomposition& m) { return m.n_components; }
 
 }  // namespace safemodel::estimators
 

@@ -82,15 +82,14 @@ SAFEMODEL_MATRIX_METHOD_CONCEPT(HasDecisionFunction, DecisionFunction)
 SAFEMODEL_MATRIX_METHOD_CONCEPT(HasTransform, Transform)
 SAFEMODEL_MATRIX_METHOD_CONCEPT(HasScoreSamples, ScoreSamples)
 #undef SAFEMODEL_MATRIX_METHOD_CONCEPT
+template <class T>
+concept HasTransformWidth = requires(const T& m) {
+  { TransformWidth(m) } -> std::same_as<int32_t>;
+};
 
 template <class T>
 concept HasTableTransform = requires(const T& m, const TableView& x) {
   { Transform(m, x) } -> std::same_as<Result<Matrix>>;
-};
-
-template <class T>
-concept HasNumFeaturesOut = requires(const T& m) {
-  { NumFeaturesOut(m) } -> std::same_as<int32_t>;
 };
 
 }  // namespace
@@ -100,15 +99,28 @@ std::string Estimator::ClassName() const {
 }
 
 int32_t Estimator::NumFeatures() const {
-  return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() ? 0 : p.steps[0].NumFeatures(); },
+  return std::visit(Overload{[](const Pipeline& p) {
+                               // Steps of any width pass their input on: the first fixed one
+                               // decides (none: all passthrough, the identity).
+                               for (const auto& s : p.steps) {
+                                 if (s.NumFeatures() != kAnyWidth) return s.NumFeatures();
+                               }
+                               return kAnyWidth;
+                             },
                              [](const auto& m) { return m.n_features; }},
                     model);
 }
 
-int32_t Estimator::NumFeaturesOut() const {
-  return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() ? 0 : p.steps.back().NumFeaturesOut(); },
-                             []<class T>(const T& m) -> int32_t {
-                               if constexpr (HasNumFeaturesOut<T>) return estimators::NumFeaturesOut(m);
+int32_t Estimator::TransformWidth() const {
+  return std::visit(Overload{[](const Pipeline& p) {
+                               int32_t w = kAnyWidth;
+                               for (const auto& s : p.steps) {
+                                 if (s.TransformWidth() != kAnyWidth) w = s.TransformWidth();
+                               }
+                               return w;
+                             },
+                             []<class T>(const T& m) {
+                               if constexpr (HasTransformWidth<T>) return estimators::TransformWidth(m);
                                else return m.n_features;
                              }},
                     model);
@@ -138,15 +150,18 @@ Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Esti
     return Corruption(p + ".steps: " + std::to_string(names.size()) + " names for " + std::to_string(steps.size()) +
                       " steps");
   }
+  int32_t width = kAnyWidth;  // what reaches step i; kAnyWidth until a step fixes it
   for (size_t i = 0; i < steps.size(); ++i) {
     std::string sp = p + ".steps[" + std::to_string(i) + "]";
     if (i + 1 < steps.size() && !steps[i].IsTransformer()) {
       return Corruption(sp + ": " + steps[i].ClassName() + " is not a transformer but is not the last step");
     }
-    if (i > 0 && steps[i].NumFeatures() != steps[i - 1].NumFeaturesOut()) {
-      return Corruption(sp + ": expects " + std::to_string(steps[i].NumFeatures()) + " features but the step before " +
-                        "produces " + std::to_string(steps[i - 1].NumFeaturesOut()));
+    const int32_t in = steps[i].NumFeatures();
+    if (in != kAnyWidth && width != kAnyWidth && in != width) {
+      return Corruption(sp + ": expects " + std::to_string(in) + " features but the step before " + "produces " +
+                        std::to_string(width));
     }
+    if (steps[i].IsTransformer() && steps[i].TransformWidth() != kAnyWidth) width = steps[i].TransformWidth();
   }
   Estimator e{Pipeline{}};
   auto& pipe = std::get<Pipeline>(e.model);

@@ -8,6 +8,9 @@
 //   std::string Describe(const T&);      one line for `safemodel inspect`
 // and any of
 //   Result<Prediction> Predict(const T&, MatrixView);
+//   int32_t TransformWidth(const T&);    transform's column count, when it is
+//                                        not n_features
+
 //   Result<Matrix> PredictProba / PredictLogProba / DecisionFunction /
 //                  Transform / ScoreSamples(const T&, MatrixView);
 // A family that reads string (categorical) columns declares
@@ -39,6 +42,7 @@
 #include "estimators/kmeans.h"
 #include "estimators/linear.h"
 #include "estimators/naive_bayes.h"
+#include "estimators/preprocessing.h"
 #include "estimators/scaler.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
@@ -65,7 +69,8 @@ std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
-                             KMeans, Decomposition>;
+                             KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
+                             PolynomialFeatures, KBinsDiscretizer>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).
@@ -83,11 +88,12 @@ struct Estimator {
   Estimator Clone() const;
   // scikit-learn class name: "RandomForestClassifier", "Pipeline", ...
   std::string ClassName() const;
-  // n_features_in_ of the first step.
+  // n_features_in_ (of the first step that fixes it); kAnyWidth for a
+  // transformer that takes any width (Normalizer, Binarizer before 0.24).
   int32_t NumFeatures() const;
-  // Columns transform returns: NumFeaturesOut(model) where the family
-  // declares it, else NumFeatures() (a pipeline: its last step's).
-  int32_t NumFeaturesOut() const;
+  // Columns transform returns: TransformWidth(model) if the family declares
+  // it, else n_features; kAnyWidth when that is the input's width.
+  int32_t TransformWidth() const;
   // Has transform (scalers, and pipelines whose last step has it).
   bool IsTransformer() const;
 };
@@ -101,8 +107,8 @@ Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string
 inline constexpr int kMaxPipelineDepth = 16;
 
 // Takes ownership of built steps and checks the chain: every step but the last
-// is a transformer, each step's n_features equals the previous step's output
-// width (NumFeaturesOut), nesting <= kMaxPipelineDepth. Errors name
+// is a transformer, each step's n_features equals the width the steps before
+// produce (kAnyWidth steps keep whatever they get), nesting <= kMaxPipelineDepth. Errors name
 // "<path>.steps[i]" (kCorruption, or kLimitExceeded for depth).
 Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Estimator> steps, std::string_view path);
 

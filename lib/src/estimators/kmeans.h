@@ -56,7 +56,7 @@ std::string ClassNameOf(const KMeans& m);
 std::string Describe(const KMeans& m);
 Result<Prediction> Predict(const KMeans& m, MatrixView x);
 Result<Matrix> Transform(const KMeans& m, MatrixView x);
-inline int32_t NumFeaturesOut(const KMeans& m) { return m.n_clusters; }
+inline int32_t TransformWidth(const KMeans& m) { return m.n_clusters; }
 
 }  // namespace safemodel::estimators
 

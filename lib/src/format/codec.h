@@ -175,6 +175,19 @@ Result<est::Estimator> DecodeGaussianNB(Decoder& d, schema::GaussianNb::Reader r
 Result<est::Estimator> DecodeDiscreteNB(Decoder& d, schema::DiscreteNb::Reader r, const std::string& p);
 Result<est::Estimator> DecodeKMeans(Decoder& d, schema::KMeans::Reader r, const std::string& p);
 Result<est::Estimator> DecodeDecomposition(Decoder& d, schema::Decomposition::Reader r, const std::string& p);
+// Numeric preprocessing (codec_preprocessing.cc).
+void Encode(Encoder& enc, const est::ColumnScaler& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Normalizer& n, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::Binarizer& b, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::SimpleImputer& s, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::PolynomialFeatures& pf, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::KBinsDiscretizer& k, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeColumnScaler(Decoder& d, schema::ColumnScaler::Reader r, const std::string& p);
+Result<est::Estimator> DecodeNormalizer(Decoder& d, schema::Normalizer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeBinarizer(Decoder& d, schema::Binarizer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeSimpleImputer(Decoder& d, schema::SimpleImputer::Reader r, const std::string& p);
+Result<est::Estimator> DecodePolynomialFeatures(Decoder& d, schema::PolynomialFeatures::Reader r, const std::string& p);
+Result<est::Estimator> DecodeKBinsDiscretizer(Decoder& d, schema::KBinsDiscretizer::Reader r, const std::string& p);
 
 }  // namespace safemodel::format
 

@@ -317,6 +317,12 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::DISCRETE_NB: return DecodeDiscreteNB(*this, r.getDiscreteNb(), p);
     case schema::Estimator::K_MEANS: return DecodeKMeans(*this, r.getKMeans(), p);
     case schema::Estimator::DECOMPOSITION: return DecodeDecomposition(*this, r.getDecomposition(), p);
+    case schema::Estimator::COLUMN_SCALER: return DecodeColumnScaler(*this, r.getColumnScaler(), p);
+    case schema::Estimator::NORMALIZER: return DecodeNormalizer(*this, r.getNormalizer(), p);
+    case schema::Estimator::BINARIZER: return DecodeBinarizer(*this, r.getBinarizer(), p);
+    case schema::Estimator::SIMPLE_IMPUTER: return DecodeSimpleImputer(*this, r.getSimpleImputer(), p);
+    case schema::Estimator::POLYNOMIAL_FEATURES: return DecodePolynomialFeatures(*this, r.getPolynomialFeatures(), p);
+    case schema::Estimator::K_BINS_DISCRETIZER: return DecodeKBinsDiscretizer(*this, r.getKBinsDiscretizer(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -241,6 +241,12 @@ class HeaderParser {
       case schema::Estimator::DISCRETE_NB:
       case schema::Estimator::K_MEANS:
       case schema::Estimator::DECOMPOSITION:
+      case schema::Estimator::COLUMN_SCALER:
+      case schema::Estimator::NORMALIZER:
+      case schema::Estimator::BINARIZER:
+      case schema::Estimator::SIMPLE_IMPUTER:
+      case schema::Estimator::POLYNOMIAL_FEATURES:
+      case schema::Estimator::K_BINS_DISCRETIZER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

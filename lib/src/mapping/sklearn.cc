@@ -73,6 +73,22 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.decomposition.pca", "PCA", Family::kDecomposition},
     {"sklearn.decomposition._truncated_svd", "TruncatedSVD", Family::kDecomposition},
     {"sklearn.decomposition.truncated_svd", "TruncatedSVD", Family::kDecomposition},
+    // numeric preprocessing
+    {"sklearn.preprocessing._data", "MaxAbsScaler", Family::kMaxAbsScaler},
+    {"sklearn.preprocessing.data", "MaxAbsScaler", Family::kMaxAbsScaler},
+    {"sklearn.preprocessing._data", "RobustScaler", Family::kRobustScaler},
+    {"sklearn.preprocessing.data", "RobustScaler", Family::kRobustScaler},
+    {"sklearn.preprocessing._data", "Normalizer", Family::kNormalizer},
+    {"sklearn.preprocessing.data", "Normalizer", Family::kNormalizer},
+    {"sklearn.preprocessing._data", "Binarizer", Family::kBinarizer},
+    {"sklearn.preprocessing.data", "Binarizer", Family::kBinarizer},
+    {"sklearn.impute._base", "SimpleImputer", Family::kSimpleImputer},
+    {"sklearn.impute", "SimpleImputer", Family::kSimpleImputer},  // 0.20-0.21 (impute.py)
+    {"sklearn.preprocessing._polynomial", "PolynomialFeatures", Family::kPolynomialFeatures},  // 0.24+
+    {"sklearn.preprocessing._data", "PolynomialFeatures", Family::kPolynomialFeatures},        // 0.22-0.23
+    {"sklearn.preprocessing.data", "PolynomialFeatures", Family::kPolynomialFeatures},
+    {"sklearn.preprocessing._discretization", "KBinsDiscretizer", Family::kKBinsDiscretizer},
+    {"sklearn.preprocessing.discretization", "KBinsDiscretizer", Family::kKBinsDiscretizer},  // 0.20-0.21
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -200,6 +216,13 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kDiscreteNB: r = MapNaiveBayes(a, *family); break;
     case Family::kKMeans: r = MapKMeans(a); break;
     case Family::kDecomposition: r = MapDecomposition(a); break;
+    case Family::kMaxAbsScaler:
+    case Family::kRobustScaler:
+    case Family::kNormalizer:
+    case Family::kBinarizer:
+    case Family::kSimpleImputer:
+    case Family::kPolynomialFeatures:
+    case Family::kKBinsDiscretizer: r = MapPreprocessing(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

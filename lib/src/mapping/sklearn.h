@@ -29,6 +29,14 @@ enum class Family : uint8_t {
   kDiscreteNB,        // MultinomialNB, BernoulliNB, ComplementNB
   kKMeans,            // KMeans, MiniBatchKMeans
   kDecomposition,     // PCA, TruncatedSVD
+  // numeric preprocessing (preprocessing.cc)
+  kMaxAbsScaler,
+  kRobustScaler,
+  kNormalizer,
+  kBinarizer,
+  kSimpleImputer,
+  kPolynomialFeatures,
+  kKBinsDiscretizer,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -53,6 +61,7 @@ Result<estimators::Estimator> MapNaiveBayes(const Attrs& a, Family family);
 Result<int64_t> DeclaredNumFeatures(const Attrs& a);
 Result<estimators::Estimator> MapKMeans(const Attrs& a);
 Result<estimators::Estimator> MapDecomposition(const Attrs& a);
+Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 

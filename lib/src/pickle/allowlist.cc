@@ -141,6 +141,27 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.decomposition.pca", "PCA", Role::kClass, "pre-0.22 path"},
     {"sklearn.decomposition._truncated_svd", "TruncatedSVD", Role::kClass, "estimator state"},
     {"sklearn.decomposition.truncated_svd", "TruncatedSVD", Role::kClass, "pre-0.22 path"},
+    // ---- numeric preprocessing ------------------------------------------------
+    {"sklearn.preprocessing._data", "MaxAbsScaler", Role::kClass, "estimator state"},
+    {"sklearn.preprocessing.data", "MaxAbsScaler", Role::kClass, "pre-0.22 path"},
+    {"sklearn.preprocessing._data", "RobustScaler", Role::kClass, "estimator state"},
+    {"sklearn.preprocessing.data", "RobustScaler", Role::kClass, "pre-0.22 path"},
+    {"sklearn.preprocessing._data", "Normalizer", Role::kClass, "estimator state"},
+    {"sklearn.preprocessing.data", "Normalizer", Role::kClass, "pre-0.22 path"},
+    {"sklearn.preprocessing._data", "Binarizer", Role::kClass, "estimator state"},
+    {"sklearn.preprocessing.data", "Binarizer", Role::kClass, "pre-0.22 path"},
+    {"sklearn.impute._base", "SimpleImputer", Role::kClass, "estimator state"},
+    {"sklearn.impute", "SimpleImputer", Role::kClass, "0.20-0.21 path"},
+    // SimpleImputer.indicator_ (add_indicator=True): its features_ are mapped.
+    {"sklearn.impute._base", "MissingIndicator", Role::kClass, "SimpleImputer.indicator_ state"},
+    {"sklearn.impute", "MissingIndicator", Role::kClass, "0.20-0.21 path"},
+    {"sklearn.preprocessing._polynomial", "PolynomialFeatures", Role::kClass, "estimator state (0.24+)"},
+    {"sklearn.preprocessing._data", "PolynomialFeatures", Role::kClass, "0.22-0.23 path"},
+    {"sklearn.preprocessing.data", "PolynomialFeatures", Role::kClass, "pre-0.22 path"},
+    {"sklearn.preprocessing._discretization", "KBinsDiscretizer", Role::kClass, "estimator state"},
+    {"sklearn.preprocessing.discretization", "KBinsDiscretizer", Role::kClass, "0.20-0.21 path"},
+    // KBinsDiscretizer._encoder (one-hot encodings): its categories_ are checked.
+    {"sklearn.preprocessing._encoders", "OneHotEncoder", Role::kClass, "KBinsDiscretizer._encoder state"},
 };
 
 }  // namespace
