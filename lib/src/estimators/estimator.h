@@ -30,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include "estimators/boosting.h"
 #include "estimators/linear.h"
 #include "estimators/scaler.h"
 #include "estimators/tree.h"
@@ -56,7 +57,9 @@ struct Pipeline {
 std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
-  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline> model;
+  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GradientBoostingModel,
+               HistGradientBoostingModel, DummyModel>
+      model;
   // The one-line summary `safemodel inspect` prints.
   std::string Describe() const;
 

@@ -163,6 +163,15 @@ Result<est::Estimator> DecodeStandardScaler(Decoder& d, schema::StandardScaler::
 Result<est::Estimator> DecodeMinMaxScaler(Decoder& d, schema::MinMaxScaler::Reader r, const std::string& p);
 Result<est::Estimator> DecodePipeline(Decoder& d, schema::PipelineModel::Reader r, const std::string& p, int depth);
 
+// boosting (codec_boosting.cc)
+void Encode(Encoder& enc, const est::GradientBoostingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::HistGradientBoostingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::DummyModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeGradientBoosting(Decoder& d, schema::GradientBoostingModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeHistGradientBoosting(Decoder& d, schema::HistGradientBoostingModel::Reader r,
+                                                  const std::string& p);
+Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, const std::string& p);
+
 }  // namespace safemodel::format
 
 #endif  // SAFEMODEL_FORMAT_CODEC_H_

@@ -294,6 +294,10 @@ Result<est::Estimator> Decoder::Estimator(schema::Estimator::Reader r, const std
     case schema::Estimator::STANDARD_SCALER: return DecodeStandardScaler(*this, r.getStandardScaler(), p);
     case schema::Estimator::MIN_MAX_SCALER: return DecodeMinMaxScaler(*this, r.getMinMaxScaler(), p);
     case schema::Estimator::PIPELINE: return DecodePipeline(*this, r.getPipeline(), p, depth);
+    case schema::Estimator::GRADIENT_BOOSTING: return DecodeGradientBoosting(*this, r.getGradientBoosting(), p);
+    case schema::Estimator::HIST_GRADIENT_BOOSTING:
+      return DecodeHistGradientBoosting(*this, r.getHistGradientBoosting(), p);
+    case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

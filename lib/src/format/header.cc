@@ -237,6 +237,9 @@ class HeaderParser {
       case schema::Estimator::STANDARD_SCALER:
       case schema::Estimator::MIN_MAX_SCALER:
       case schema::Estimator::PIPELINE:
+      case schema::Estimator::GRADIENT_BOOSTING:
+      case schema::Estimator::HIST_GRADIENT_BOOSTING:
+      case schema::Estimator::DUMMY:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();
@@ -249,6 +252,17 @@ class HeaderParser {
                            Quoted(std::string_view(kind.cStr(), kind.size())) +
                            " is not registered in this program");
       }
+      // This branch's placeholder ordinals (schema/safemodel.capnp): no kind.
+      case schema::Estimator::PLACEHOLDER_BOOST8:
+      case schema::Estimator::PLACEHOLDER_BOOST9:
+      case schema::Estimator::PLACEHOLDER_BOOST10:
+      case schema::Estimator::PLACEHOLDER_BOOST11:
+      case schema::Estimator::PLACEHOLDER_BOOST12:
+      case schema::Estimator::PLACEHOLDER_BOOST13:
+      case schema::Estimator::PLACEHOLDER_BOOST14:
+      case schema::Estimator::PLACEHOLDER_BOOST15:
+      case schema::Estimator::PLACEHOLDER_BOOST16:
+      case schema::Estimator::PLACEHOLDER_BOOST17: break;
     }
     return Unsupported("header.estimator: unknown estimator kind " +
                        std::to_string(static_cast<unsigned>(e.which())) +

@@ -59,6 +59,17 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.preprocessing._data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.preprocessing.data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.pipeline", "Pipeline", Family::kPipeline},
+    // boosting
+    {"sklearn.dummy", "DummyClassifier", Family::kDummy},
+    {"sklearn.dummy", "DummyRegressor", Family::kDummy},
+    {"sklearn.ensemble._gb", "GradientBoostingClassifier", Family::kGradientBoosting},
+    {"sklearn.ensemble.gradient_boosting", "GradientBoostingClassifier", Family::kGradientBoosting},
+    {"sklearn.ensemble._gb", "GradientBoostingRegressor", Family::kGradientBoosting},
+    {"sklearn.ensemble.gradient_boosting", "GradientBoostingRegressor", Family::kGradientBoosting},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingClassifier",
+     Family::kHistGradientBoosting},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingRegressor",
+     Family::kHistGradientBoosting},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -168,6 +179,9 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kForest: r = MapTrees(a, *family, ctx); break;
     case Family::kStandardScaler: r = MapStandardScaler(a); break;
     case Family::kMinMaxScaler: r = MapMinMaxScaler(a); break;
+    case Family::kDummy:
+    case Family::kGradientBoosting:
+    case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

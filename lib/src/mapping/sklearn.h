@@ -25,6 +25,9 @@ enum class Family : uint8_t {
   kStandardScaler,
   kMinMaxScaler,
   kPipeline,
+  kDummy,              // DummyClassifier, DummyRegressor
+  kGradientBoosting,   // GradientBoosting{Classifier,Regressor}
+  kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -44,6 +47,8 @@ Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::
 // Per-family adapters (obj already opened).
 Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
+// kDummy, kGradientBoosting, kHistGradientBoosting (boosting.cc, hist_boosting.cc).
+Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 
