@@ -95,11 +95,15 @@ struct Estimator {
     simpleImputer @15 :SimpleImputer;
     polynomialFeatures @16 :PolynomialFeatures;
     kBinsDiscretizer @17 :KBinsDiscretizer;
+    # boosting
+    gradientBoosting @18 :GradientBoostingModel;
+    histGradientBoosting @19 :HistGradientBoostingModel;
+    dummy @20 :DummyModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
   # otherwise. `predict` matches named input columns to these.
-  featureNames @18 :List(Text);
+  featureNames @21 :List(Text);
 }
 
 # Arrays live in the tensor table; a struct names them by table index. Every
@@ -326,4 +330,81 @@ struct KBinsDiscretizer {
   float32Input @2 :Bool;      # dtype=np.float32: X rounded to float32 first
   nBins @3 :UInt32;           # tensor: i32 [n_features], each >= 1
   binEdges @4 :UInt32;        # tensor: f64 [sum(n_bins + 1)], bin_edges_ concatenated
+}
+
+# ---- boosting ----
+
+enum BoostTask { classifier @0; regressor @1; }
+
+# How raw scores become labels and probabilities (docs/ESTIMATORS.md lists
+# the scikit-learn loss classes behind each value).
+enum BoostLoss {
+  identity @0;              # regressors: raw
+  log @1;                   # HistGradientBoosting poisson/gamma: exp(raw)
+  binomialProbaArgmax @2;   # [1 - expit(r), expit(r)]; predict argmax(proba)
+  binomialRawSign @3;       # same proba; predict r >= 0
+  exponential @4;           # [1 - expit(2r), expit(2r)]; predict r >= 0
+  multinomialLse @5;        # nan_to_num(exp(r - logsumexp(r))); predict argmax(proba)
+  softmaxProbaArgmax @6;    # softmax(r); predict argmax(proba)
+  softmaxRawArgmax @7;      # softmax(r); predict argmax(r)
+}
+
+enum DummyStrategy { mostFrequent @0; prior @1; uniform @2; constant @3; regressorConstant @4; }
+
+# DummyClassifier, DummyRegressor (also GradientBoosting's init_).
+struct DummyModel {
+  className @0 :Text;
+  task @1 :BoostTask;
+  strategy @2 :DummyStrategy;
+  classes @3 :Labels;           # classifiers
+  classPrior @4 :UInt32;        # tensor: f64 [n_classes] (classifiers), or noTensor
+  constantIndex @5 :Int32;      # constant strategy: index into classes; else -1
+  constant @6 :UInt32;          # tensor: f64 [n_outputs] (regressors), or noTensor
+}
+
+enum BoostInit { zero @0; dummy @1; raw @2; }
+
+# GradientBoostingClassifier, GradientBoostingRegressor.
+struct GradientBoostingModel {
+  className @0 :Text;
+  task @1 :BoostTask;
+  loss @2 :BoostLoss;
+  nFeatures @3 :UInt32;
+  treesPerStage @4 :UInt32;     # K: estimators_.shape[1]
+  learningRate @5 :Float64;
+  init @6 :BoostInit;
+  initDummy @7 :DummyModel;     # init = dummy
+  initRaw @8 :UInt32;           # tensor: f64 [K] when init = raw, else noTensor
+  classes @9 :Labels;           # classifiers
+  # An Estimator whose member is `trees`: a TreeModel (regressor, average,
+  # one output) holding estimators_ stage-major, tree i*K + k = estimators_[i, k].
+  forest @10 :Estimator;
+}
+
+# One HistGradientBoosting TreePredictor, as columns.
+struct HistTree {
+  value @0 :UInt32;             # tensor: f64 [node_count] (internal nodes 0)
+  feature @1 :UInt32;           # tensor: i32 [node_count], -1 at leaves
+  threshold @2 :UInt32;         # tensor: f64 [node_count] (num_threshold)
+  missingGoToLeft @3 :UInt32;   # tensor: u8 [node_count]
+  left @4 :UInt32;              # tensor: i32 [node_count], -1 at leaves
+  right @5 :UInt32;             # tensor: i32 [node_count], -1 at leaves
+  isCategorical @6 :UInt32;     # tensor: u8 [node_count]
+  bitsetIdx @7 :UInt32;         # tensor: i32 [node_count]
+  leftCatBitsets @8 :UInt32;    # tensor: u32 [n_bitsets, 8] (raw_left_cat_bitsets)
+}
+
+# HistGradientBoostingClassifier, HistGradientBoostingRegressor.
+struct HistGradientBoostingModel {
+  className @0 :Text;
+  task @1 :BoostTask;
+  loss @2 :BoostLoss;
+  nFeatures @3 :UInt32;
+  treesPerIteration @4 :UInt32; # K
+  acceptNan @5 :Bool;           # X may hold NaN and +-inf (scikit-learn >= 0.22)
+  baseline @6 :UInt32;          # tensor: f64 [K] (_baseline_prediction)
+  classes @7 :Labels;           # classifiers
+  isCategorical @8 :UInt32;     # tensor: u8 [n_features], or noTensor (no categorical feature)
+  knownCatBitsets @9 :UInt32;   # tensor: u32 [n_categorical, 8], or noTensor with isCategorical
+  trees @10 :List(HistTree);    # _predictors, iteration-major: tree i*K + k = _predictors[i][k]
 }

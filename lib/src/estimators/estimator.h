@@ -38,6 +38,7 @@
 #include <variant>
 #include <vector>
 
+#include "estimators/boosting.h"
 #include "estimators/decomposition.h"
 #include "estimators/kmeans.h"
 #include "estimators/linear.h"
@@ -70,7 +71,8 @@ std::string ClassNameOf(const Pipeline& p);
 struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
-                             PolynomialFeatures, KBinsDiscretizer>;
+                             PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
+                             DummyModel>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -188,6 +188,14 @@ Result<est::Estimator> DecodeBinarizer(Decoder& d, schema::Binarizer::Reader r, 
 Result<est::Estimator> DecodeSimpleImputer(Decoder& d, schema::SimpleImputer::Reader r, const std::string& p);
 Result<est::Estimator> DecodePolynomialFeatures(Decoder& d, schema::PolynomialFeatures::Reader r, const std::string& p);
 Result<est::Estimator> DecodeKBinsDiscretizer(Decoder& d, schema::KBinsDiscretizer::Reader r, const std::string& p);
+// boosting (codec_boosting.cc)
+void Encode(Encoder& enc, const est::GradientBoostingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::HistGradientBoostingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::DummyModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeGradientBoosting(Decoder& d, schema::GradientBoostingModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeHistGradientBoosting(Decoder& d, schema::HistGradientBoostingModel::Reader r,
+                                                  const std::string& p);
+Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, const std::string& p);
 
 }  // namespace safemodel::format
 

@@ -323,6 +323,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::SIMPLE_IMPUTER: return DecodeSimpleImputer(*this, r.getSimpleImputer(), p);
     case schema::Estimator::POLYNOMIAL_FEATURES: return DecodePolynomialFeatures(*this, r.getPolynomialFeatures(), p);
     case schema::Estimator::K_BINS_DISCRETIZER: return DecodeKBinsDiscretizer(*this, r.getKBinsDiscretizer(), p);
+    case schema::Estimator::GRADIENT_BOOSTING: return DecodeGradientBoosting(*this, r.getGradientBoosting(), p);
+    case schema::Estimator::HIST_GRADIENT_BOOSTING:
+      return DecodeHistGradientBoosting(*this, r.getHistGradientBoosting(), p);
+    case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -247,6 +247,9 @@ class HeaderParser {
       case schema::Estimator::SIMPLE_IMPUTER:
       case schema::Estimator::POLYNOMIAL_FEATURES:
       case schema::Estimator::K_BINS_DISCRETIZER:
+      case schema::Estimator::GRADIENT_BOOSTING:
+      case schema::Estimator::HIST_GRADIENT_BOOSTING:
+      case schema::Estimator::DUMMY:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

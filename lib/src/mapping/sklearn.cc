@@ -89,6 +89,17 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.preprocessing.data", "PolynomialFeatures", Family::kPolynomialFeatures},
     {"sklearn.preprocessing._discretization", "KBinsDiscretizer", Family::kKBinsDiscretizer},
     {"sklearn.preprocessing.discretization", "KBinsDiscretizer", Family::kKBinsDiscretizer},  // 0.20-0.21
+    // boosting
+    {"sklearn.dummy", "DummyClassifier", Family::kDummy},
+    {"sklearn.dummy", "DummyRegressor", Family::kDummy},
+    {"sklearn.ensemble._gb", "GradientBoostingClassifier", Family::kGradientBoosting},
+    {"sklearn.ensemble.gradient_boosting", "GradientBoostingClassifier", Family::kGradientBoosting},
+    {"sklearn.ensemble._gb", "GradientBoostingRegressor", Family::kGradientBoosting},
+    {"sklearn.ensemble.gradient_boosting", "GradientBoostingRegressor", Family::kGradientBoosting},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingClassifier",
+     Family::kHistGradientBoosting},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingRegressor",
+     Family::kHistGradientBoosting},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -223,6 +234,9 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kSimpleImputer:
     case Family::kPolynomialFeatures:
     case Family::kKBinsDiscretizer: r = MapPreprocessing(a, *family, ctx); break;
+    case Family::kDummy:
+    case Family::kGradientBoosting:
+    case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

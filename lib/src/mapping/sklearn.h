@@ -37,6 +37,9 @@ enum class Family : uint8_t {
   kSimpleImputer,
   kPolynomialFeatures,
   kKBinsDiscretizer,
+  kDummy,              // DummyClassifier, DummyRegressor
+  kGradientBoosting,   // GradientBoosting{Classifier,Regressor}
+  kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -62,6 +65,8 @@ Result<int64_t> DeclaredNumFeatures(const Attrs& a);
 Result<estimators::Estimator> MapKMeans(const Attrs& a);
 Result<estimators::Estimator> MapDecomposition(const Attrs& a);
 Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, MapContext& ctx);
+// kDummy, kGradientBoosting, kHistGradientBoosting (boosting.cc, hist_boosting.cc).
+Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 
