@@ -31,7 +31,9 @@
 #include <vector>
 
 #include "estimators/linear.h"
+#include "estimators/mlp.h"
 #include "estimators/scaler.h"
+#include "estimators/svm.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
 #include "safemodel/status.h"
@@ -56,7 +58,7 @@ struct Pipeline {
 std::string ClassNameOf(const Pipeline& p);
 
 struct Estimator {
-  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline> model;
+  std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, MlpModel, SvmModel> model;
   // The one-line summary `safemodel inspect` prints.
   std::string Describe() const;
 

@@ -294,6 +294,8 @@ Result<est::Estimator> Decoder::Estimator(schema::Estimator::Reader r, const std
     case schema::Estimator::STANDARD_SCALER: return DecodeStandardScaler(*this, r.getStandardScaler(), p);
     case schema::Estimator::MIN_MAX_SCALER: return DecodeMinMaxScaler(*this, r.getMinMaxScaler(), p);
     case schema::Estimator::PIPELINE: return DecodePipeline(*this, r.getPipeline(), p, depth);
+    case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
+    case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

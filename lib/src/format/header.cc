@@ -237,12 +237,21 @@ class HeaderParser {
       case schema::Estimator::STANDARD_SCALER:
       case schema::Estimator::MIN_MAX_SCALER:
       case schema::Estimator::PIPELINE:
+      case schema::Estimator::MLP:
+      case schema::Estimator::SVM:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();
       case schema::Estimator::BUNDLE:
         out.kind = EstimatorKind::kBundle;
         return Status::Ok();
+      // Placeholders for the ordinals of families merged from other branches
+      // (schema/safemodel.capnp); the merge replaces them with those members.
+      case schema::Estimator::RESERVED8: case schema::Estimator::RESERVED9: case schema::Estimator::RESERVED10:
+      case schema::Estimator::RESERVED11: case schema::Estimator::RESERVED12: case schema::Estimator::RESERVED13:
+      case schema::Estimator::RESERVED14: case schema::Estimator::RESERVED15: case schema::Estimator::RESERVED16:
+      case schema::Estimator::RESERVED17: case schema::Estimator::RESERVED18: case schema::Estimator::RESERVED19:
+      case schema::Estimator::RESERVED20: case schema::Estimator::RESERVED21: break;
       case schema::Estimator::CUSTOM: {
         auto kind = e.getCustom().getKind();
         return Unsupported("header.estimator.custom: kind " +

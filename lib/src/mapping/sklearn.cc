@@ -59,6 +59,21 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.preprocessing._data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.preprocessing.data", "MinMaxScaler", Family::kMinMaxScaler},
     {"sklearn.pipeline", "Pipeline", Family::kPipeline},
+    // Neural networks and SVMs.
+    {"sklearn.neural_network._multilayer_perceptron", "MLPClassifier", Family::kMlp},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPClassifier", Family::kMlp},
+    {"sklearn.neural_network._multilayer_perceptron", "MLPRegressor", Family::kMlp},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPRegressor", Family::kMlp},
+    {"sklearn.svm._classes", "SVC", Family::kSvm},
+    {"sklearn.svm.classes", "SVC", Family::kSvm},
+    {"sklearn.svm._classes", "NuSVC", Family::kSvm},
+    {"sklearn.svm.classes", "NuSVC", Family::kSvm},
+    {"sklearn.svm._classes", "SVR", Family::kSvm},
+    {"sklearn.svm.classes", "SVR", Family::kSvm},
+    {"sklearn.svm._classes", "NuSVR", Family::kSvm},
+    {"sklearn.svm.classes", "NuSVR", Family::kSvm},
+    {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
+    {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -168,6 +183,8 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kForest: r = MapTrees(a, *family, ctx); break;
     case Family::kStandardScaler: r = MapStandardScaler(a); break;
     case Family::kMinMaxScaler: r = MapMinMaxScaler(a); break;
+    case Family::kMlp: r = MapMlp(a); break;
+    case Family::kSvm: r = MapSvm(a); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -25,6 +25,8 @@ enum class Family : uint8_t {
   kStandardScaler,
   kMinMaxScaler,
   kPipeline,
+  kMlp,               // MLPClassifier, MLPRegressor
+  kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -44,6 +46,8 @@ Result<estimators::Estimator> MapEstimator(const pickle::Value* obj, const std::
 // Per-family adapters (obj already opened).
 Result<estimators::Estimator> MapLinear(const Attrs& a, Family family);
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx);
+Result<estimators::Estimator> MapMlp(const Attrs& a);
+Result<estimators::Estimator> MapSvm(const Attrs& a);
 
 }  // namespace safemodel::mapping
 
