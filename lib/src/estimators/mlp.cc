@@ -162,29 +162,29 @@ Result<MlpModel> BuildMlp(const MlpInput& in, std::string_view path) {
 
 namespace {
 
-// numpy's add.reduce over a contiguous row: the first element, plus the
-// pairwise sum of the rest (8 accumulators once there are 8 or more).
+// numpy's add.reduce over a contiguous row (pairwise_sum in numpy's
+// loops_utils): a plain sum below 8 elements, 8 interleaved accumulators up
+// to 128, and halves (cut at a multiple of 8) above.
 double NumpyRowSum(const double* a, size_t n) {
-  if (n == 0) return 0.0;
-  const double* r = a + 1;
-  const size_t m = n - 1;
-  double rest = 0.0;
-  if (m < 8) {
-    for (size_t i = 0; i < m; ++i) rest += r[i];
-  } else {
-    // numpy splits blocks above 128 elements recursively; rows here are the
-    // class count of a softmax layer, and past 128 classes the few-ulp
-    // difference stays far inside the 1e-9 tolerance the tests use.
-    double acc[8];
-    for (size_t j = 0; j < 8; ++j) acc[j] = r[j];
-    size_t i = 8;
-    for (; i + 8 <= m; i += 8) {
-      for (size_t j = 0; j < 8; ++j) acc[j] += r[i + j];
-    }
-    rest = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    for (; i < m; ++i) rest += r[i];
+  if (n < 8) {
+    double res = 0.0;
+    for (size_t i = 0; i < n; ++i) res += a[i];
+    return res;
   }
-  return a[0] + rest;
+  if (n <= 128) {
+    double r[8];
+    for (size_t j = 0; j < 8; ++j) r[j] = a[j];
+    size_t i = 8;
+    for (; i < n - n % 8; i += 8) {
+      for (size_t j = 0; j < 8; ++j) r[j] += a[i + j];
+    }
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += a[i];
+    return res;
+  }
+  size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return NumpyRowSum(a, n2) + NumpyRowSum(a + n2, n - n2);
 }
 
 // sklearn.neural_network._base.inplace_*: elementwise, or row-wise softmax.

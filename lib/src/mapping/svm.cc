@@ -99,7 +99,12 @@ Status ReadClassifier(const Attrs& a, estimators::SvmInput& in, SvmArrays& arr) 
   if (ns == nullptr) return a.Refuse(nullptr, "missing attribute '_n_support' (or the older 'n_support_')");
   SAFEMODEL_ASSIGN_OR_RETURN(arr.n_support, ReadInt64s(ns, a.Field(name), nullptr));
   in.n_support = arr.n_support;
-  SAFEMODEL_ASSIGN_OR_RETURN(std::string shape, a.Str("decision_function_shape"));
+  // 0.18's default was None, which decision_function treats as "ovo".
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* dfs, a.Need("decision_function_shape"));
+  std::string shape = "ovo";
+  if (dfs->kind != Kind::kNone) {
+    SAFEMODEL_ASSIGN_OR_RETURN(shape, ReadStr(dfs, a.Field("decision_function_shape")));
+  }
   if (shape != "ovr" && shape != "ovo") {
     return a.Refuse(a.Get("decision_function_shape"),
                     "decision_function_shape '" + EscapeForTerminal(shape) + "' is not known");

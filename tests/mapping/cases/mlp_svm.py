@@ -121,6 +121,17 @@ for name in ("svm_svc_poly", "svm_oneclass"):
     est, X = MS[name]
     case(name.replace("svm_", "svm_old019_", 1), est, X, version="0.19.2", protos=(2,), joblibs=False,
          state=svm_as_version("0.19.2"), modules=MLP_SVM_OLD_PATHS)
+# 0.18 stored decision_function_shape=None by default, meaning one-vs-one.
+def svm_018_none_shape(est, s):
+    s = svm_as_version("0.18.2")(est, s)
+    if isinstance(est, SVC):
+        s["decision_function_shape"] = None
+    return s
+
+
+est, X = MS["svm_svc_rbf_ovo"]
+case("svm_old018_none_shape", est, X, version="0.18.2", protos=(2,), joblibs=False, state=svm_018_none_shape,
+     modules=MLP_SVM_OLD_PATHS)
 for name in ("mlp_clf_logistic_str", "mlp_reg_relu", "svm_svc_proba_poly_4", "svm_nusvr_poly"):
     est, X = MS[name]
     case(name.replace("_", "_numpy2_", 1), est, X, protos=(2, 4, 5), joblibs=False, numpy2=True)
