@@ -99,11 +99,14 @@ struct Estimator {
     gradientBoosting @18 :GradientBoostingModel;
     histGradientBoosting @19 :HistGradientBoostingModel;
     dummy @20 :DummyModel;
+    # neural networks and SVMs
+    mlp @21 :MlpModel;
+    svm @22 :SvmModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
   # otherwise. `predict` matches named input columns to these.
-  featureNames @21 :List(Text);
+  featureNames @23 :List(Text);
 }
 
 # Arrays live in the tensor table; a struct names them by table index. Every
@@ -407,4 +410,51 @@ struct HistGradientBoostingModel {
   isCategorical @8 :UInt32;     # tensor: u8 [n_features], or noTensor (no categorical feature)
   knownCatBitsets @9 :UInt32;   # tensor: u32 [n_categorical, 8], or noTensor with isCategorical
   trees @10 :List(HistTree);    # _predictors, iteration-major: tree i*K + k = _predictors[i][k]
+}
+
+# ---- neural networks and SVMs ----
+
+enum MlpActivation { identity @0; logistic @1; tanh @2; relu @3; softmax @4; exp @5; }
+# regressor, or the classifier's LabelBinarizer.y_type_.
+enum MlpTarget { regressor @0; binary @1; multiclass @2; multilabel @3; }
+
+# One dense layer: out = in @ coef + intercept.
+struct MlpLayer {
+  coef @0 :UInt32;            # tensor: f64 [n_in, n_out]
+  intercept @1 :UInt32;       # tensor: f64 [n_out]
+}
+
+# MLPClassifier, MLPRegressor. Layers chain: layer 0 has n_features rows,
+# each next layer as many rows as the one before has columns.
+struct MlpModel {
+  target @0 :MlpTarget;
+  activation @1 :MlpActivation;     # hidden layers
+  outActivation @2 :MlpActivation;  # out_activation_
+  nFeatures @3 :UInt32;
+  layers @4 :List(MlpLayer);
+  threshold @5 :Float64;            # (pos_label + neg_label) / 2 of the binarizer (classifiers)
+  classes @6 :Labels;               # the binarizer's classes_ (none for regressors)
+}
+
+enum SvmKind { svc @0; nuSvc @1; svr @2; nuSvr @3; oneClass @4; }
+enum SvmKernel { linear @0; poly @1; rbf @2; sigmoid @3; }
+
+# SVC, NuSVC, SVR, NuSVR, OneClassSVM (libsvm, dense).
+struct SvmModel {
+  kind @0 :SvmKind;
+  kernel @1 :SvmKernel;
+  nFeatures @2 :UInt32;
+  degree @3 :Int32;                 # poly
+  gamma @4 :Float64;                # _gamma (poly, rbf, sigmoid)
+  coef0 @5 :Float64;                # poly, sigmoid
+  supportVectors @6 :UInt32;        # tensor: f64 [n_sv, n_features]
+  dualCoef @7 :UInt32;              # tensor: f64 [n_classes - 1 (or 1), n_sv], the private _dual_coef_
+  intercept @8 :UInt32;             # tensor: f64 [n_classes (n_classes - 1) / 2 (or 1)], _intercept_
+  nSupport @9 :UInt32;              # tensor: i32 [n_classes] (classifiers), or noTensor
+  probA @10 :UInt32;                # tensor: f64 [pairs] with probability, or noTensor
+  probB @11 :UInt32;                # tensor: f64 [pairs] with probability, or noTensor
+  ovr @12 :Bool;                    # decision_function_shape == "ovr"
+  breakTies @13 :Bool;
+  offset @14 :Float64;              # OneClassSVM offset_
+  classes @15 :Labels;              # classifiers
 }

@@ -42,9 +42,11 @@
 #include "estimators/decomposition.h"
 #include "estimators/kmeans.h"
 #include "estimators/linear.h"
+#include "estimators/mlp.h"
 #include "estimators/naive_bayes.h"
 #include "estimators/preprocessing.h"
 #include "estimators/scaler.h"
+#include "estimators/svm.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
 #include "safemodel/status.h"
@@ -72,7 +74,7 @@ struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
-                             DummyModel>;
+                             DummyModel, MlpModel, SvmModel>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -159,6 +159,11 @@ void Encode(Encoder& enc, const est::TreeModel& m, schema::Estimator::Builder ou
 void Encode(Encoder& enc, const est::StandardScaler& s, schema::Estimator::Builder out, const std::string& p);
 void Encode(Encoder& enc, const est::MinMaxScaler& s, schema::Estimator::Builder out, const std::string& p);
 void Encode(Encoder& enc, const est::Pipeline& pl, schema::Estimator::Builder out, const std::string& p);
+// Neural networks and SVMs (codec_mlp.cc, codec_svm.cc).
+void Encode(Encoder& enc, const est::MlpModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::SvmModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeMlp(Decoder& d, schema::MlpModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeSvm(Decoder& d, schema::SvmModel::Reader r, const std::string& p);
 
 Result<est::Estimator> DecodeLinear(Decoder& d, schema::LinearModel::Reader r, const std::string& p);
 Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, const std::string& p);

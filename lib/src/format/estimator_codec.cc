@@ -327,6 +327,8 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::HIST_GRADIENT_BOOSTING:
       return DecodeHistGradientBoosting(*this, r.getHistGradientBoosting(), p);
     case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
+    case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
+    case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

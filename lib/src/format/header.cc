@@ -250,6 +250,8 @@ class HeaderParser {
       case schema::Estimator::GRADIENT_BOOSTING:
       case schema::Estimator::HIST_GRADIENT_BOOSTING:
       case schema::Estimator::DUMMY:
+      case schema::Estimator::MLP:
+      case schema::Estimator::SVM:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -100,6 +100,21 @@ constexpr ClassEntry kClasses[] = {
      Family::kHistGradientBoosting},
     {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingRegressor",
      Family::kHistGradientBoosting},
+    // Neural networks and SVMs.
+    {"sklearn.neural_network._multilayer_perceptron", "MLPClassifier", Family::kMlp},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPClassifier", Family::kMlp},
+    {"sklearn.neural_network._multilayer_perceptron", "MLPRegressor", Family::kMlp},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPRegressor", Family::kMlp},
+    {"sklearn.svm._classes", "SVC", Family::kSvm},
+    {"sklearn.svm.classes", "SVC", Family::kSvm},
+    {"sklearn.svm._classes", "NuSVC", Family::kSvm},
+    {"sklearn.svm.classes", "NuSVC", Family::kSvm},
+    {"sklearn.svm._classes", "SVR", Family::kSvm},
+    {"sklearn.svm.classes", "SVR", Family::kSvm},
+    {"sklearn.svm._classes", "NuSVR", Family::kSvm},
+    {"sklearn.svm.classes", "NuSVR", Family::kSvm},
+    {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
+    {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -237,6 +252,8 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kDummy:
     case Family::kGradientBoosting:
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
+    case Family::kMlp: r = MapMlp(a); break;
+    case Family::kSvm: r = MapSvm(a); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -40,6 +40,8 @@ enum class Family : uint8_t {
   kDummy,              // DummyClassifier, DummyRegressor
   kGradientBoosting,   // GradientBoosting{Classifier,Regressor}
   kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
+  kMlp,               // MLPClassifier, MLPRegressor
+  kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -67,6 +69,8 @@ Result<estimators::Estimator> MapDecomposition(const Attrs& a);
 Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, MapContext& ctx);
 // kDummy, kGradientBoosting, kHistGradientBoosting (boosting.cc, hist_boosting.cc).
 Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
+Result<estimators::Estimator> MapMlp(const Attrs& a);
+Result<estimators::Estimator> MapSvm(const Attrs& a);
 
 }  // namespace safemodel::mapping
 

@@ -235,6 +235,27 @@ constexpr AllowEntry kTable[] = {
     {"sklearn._loss.link", "HalfLogitLink", Role::kClass, "link object inside a loss: recorded, not read"},
     {"sklearn._loss.link", "MultinomialLogit", Role::kClass, "link object inside a loss: recorded, not read"},
     {"sklearn._loss.link", "Interval", Role::kClass, "link object inside a loss: recorded, not read"},
+    // ---- neural networks and SVMs ----------------------------------------------
+    {"sklearn.neural_network._multilayer_perceptron", "MLPClassifier", Role::kClass, "estimator state"},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPClassifier", Role::kClass, "pre-0.22 path"},
+    {"sklearn.neural_network._multilayer_perceptron", "MLPRegressor", Role::kClass, "estimator state"},
+    {"sklearn.neural_network.multilayer_perceptron", "MLPRegressor", Role::kClass, "pre-0.22 path"},
+    // MLPClassifier._label_binarizer: its y_type_/classes_ decide predict's labels.
+    {"sklearn.preprocessing._label", "LabelBinarizer", Role::kClass, "MLPClassifier._label_binarizer state"},
+    {"sklearn.preprocessing.label", "LabelBinarizer", Role::kClass, "pre-0.22 path"},
+    // MLP._optimizer (sgd/adam solvers): training state, recorded and never read.
+    {"sklearn.neural_network._stochastic_optimizers", "AdamOptimizer", Role::kClass, "training-only state (dropped)"},
+    {"sklearn.neural_network._stochastic_optimizers", "SGDOptimizer", Role::kClass, "training-only state (dropped)"},
+    {"sklearn.svm._classes", "SVC", Role::kClass, "estimator state (libsvm arrays)"},
+    {"sklearn.svm.classes", "SVC", Role::kClass, "pre-0.22 path"},
+    {"sklearn.svm._classes", "NuSVC", Role::kClass, "estimator state (libsvm arrays)"},
+    {"sklearn.svm.classes", "NuSVC", Role::kClass, "pre-0.22 path"},
+    {"sklearn.svm._classes", "SVR", Role::kClass, "estimator state (libsvm arrays)"},
+    {"sklearn.svm.classes", "SVR", Role::kClass, "pre-0.22 path"},
+    {"sklearn.svm._classes", "NuSVR", Role::kClass, "estimator state (libsvm arrays)"},
+    {"sklearn.svm.classes", "NuSVR", Role::kClass, "pre-0.22 path"},
+    {"sklearn.svm._classes", "OneClassSVM", Role::kClass, "estimator state (libsvm arrays)"},
+    {"sklearn.svm.classes", "OneClassSVM", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
