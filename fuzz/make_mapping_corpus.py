@@ -49,6 +49,38 @@ dump("state_dict_p4.pkl", {"w": np.arange(6, dtype=np.float32).reshape(2, 3),
 dump("array_p5.pkl", np.arange(5, dtype=np.float64), protocol=5)
 joblib.dump(logreg, os.path.join(out, "logreg_joblib.pkl"))
 joblib.dump(pipe, os.path.join(out, "pipeline_joblib_z3.pkl"), compress=3)
+
+# The families added with the estimator coverage issue: one small model each.
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA, TruncatedSVD
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import KBinsDiscretizer, MaxAbsScaler, Normalizer, PolynomialFeatures, RobustScaler
+from sklearn.svm import SVC, SVR
+
+ys = np.array(["a", "b", "c"])[y3]
+dump("gnb_p4.pkl", GaussianNB().fit(X, ys))
+dump("mnb_p4.pkl", MultinomialNB().fit(X, y3))
+dump("bnb_p2.pkl", BernoulliNB(binarize=0.5).fit(X, y), protocol=2)
+dump("kmeans_p4.pkl", KMeans(n_clusters=2, n_init=1, random_state=0).fit(X))
+dump("pca_whiten_p4.pkl", PCA(n_components=2, whiten=True).fit(X))
+dump("tsvd_p5.pkl", TruncatedSVD(n_components=2, random_state=0).fit(X), protocol=5)
+dump("maxabs_p4.pkl", MaxAbsScaler().fit(X))
+dump("robust_p4.pkl", RobustScaler().fit(X))
+dump("normalizer_p4.pkl", Normalizer().fit(X))
+dump("imputer_p4.pkl", SimpleImputer(add_indicator=True).fit(np.where(X > 0.8, np.nan, X)))
+dump("poly_p4.pkl", PolynomialFeatures(degree=2).fit(X))
+dump("kbins_p4.pkl", KBinsDiscretizer(n_bins=3, encode="ordinal").fit(X))
+dump("gb_p4.pkl", GradientBoostingClassifier(n_estimators=2, max_depth=2, random_state=0).fit(X, y3))
+dump("hgb_p4.pkl", HistGradientBoostingRegressor(max_iter=2, max_depth=2).fit(X, yr))
+dump("dummy_p4.pkl", DummyClassifier().fit(X, y))
+dump("mlp_p4.pkl", MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit(X, y))
+dump("svc_p4.pkl", SVC(probability=True, random_state=0).fit(np.vstack([X, X]), np.concatenate([y3, y3])))
+dump("svr_p4.pkl", SVR(kernel="poly", degree=2).fit(X, yr))
+
 for f in sorted(os.listdir(out)):
     size = os.path.getsize(os.path.join(out, f))
     assert size < 8192, (f, size)
