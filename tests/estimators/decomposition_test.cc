@@ -1,5 +1,6 @@
 // PCA / TruncatedSVD builder checks (one test per check), hand-computed
 // transforms, pipelines whose width changes, the file round trip.
+#include "estimators/estimator_test_util.h"
 #include "estimators/decomposition.h"
 
 #include <gtest/gtest.h>
@@ -13,18 +14,6 @@
 
 namespace safemodel::estimators {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-#define EXPECT_REFUSED(expr, want_code, substr)                                              \
-  do {                                                                                       \
-    auto _r = (expr);                                                                        \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                             \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                      \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                        \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;      \
-  } while (0)
 
 // Two components over three features.
 struct PcaFixture {

@@ -1,5 +1,6 @@
 // KMeans builder checks (one test per check), scikit-learn's tie rule and
 // distance formula, transform's width inside pipelines, the file round trip.
+#include "estimators/estimator_test_util.h"
 #include "estimators/kmeans.h"
 
 #include <gtest/gtest.h>
@@ -13,17 +14,6 @@
 
 namespace safemodel::estimators {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-#define EXPECT_REFUSED(expr, want_code, substr)                                              \
-  do {                                                                                       \
-    auto _r = (expr);                                                                        \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                             \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                      \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                        \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;      \
-  } while (0)
 
 // Centers (0, 0), (3, 4), (0, 0): the third duplicates the first.
 struct KMeansFixture {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "estimators/estimator_test_util.h"
 #include "estimators/estimator.h"
 #include "format/estimator_codec.h"
 #include "safemodel/model.h"
@@ -18,18 +19,6 @@
 
 namespace safemodel::estimators {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-#define EXPECT_REFUSED(expr, want_code, substr)                                              \
-  do {                                                                                       \
-    auto _r = (expr);                                                                        \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                             \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                      \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                         \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;     \
-  } while (0)
 
 // ---- MLP ----------------------------------------------------------------------
 

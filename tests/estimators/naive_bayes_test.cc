@@ -1,6 +1,7 @@
 // Naive Bayes builders refuse each broken field (one test per check), the
 // arithmetic matches hand-computed values (numpy's argmax with NaN included),
 // and every model survives the .smdl round trip bit for bit.
+#include "estimators/estimator_test_util.h"
 #include "estimators/naive_bayes.h"
 
 #include <gtest/gtest.h>
@@ -14,18 +15,6 @@
 
 namespace safemodel::estimators {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-#define EXPECT_REFUSED(expr, want_code, substr)                                              \
-  do {                                                                                       \
-    auto _r = (expr);                                                                        \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                             \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                      \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                        \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;      \
-  } while (0)
 
 // Two classes over two features.
 struct GaussianFixture {

@@ -8,22 +8,11 @@
 #include <limits>
 #include <vector>
 
+#include "estimators/estimator_test_util.h"
 #include "estimators/estimator.h"
 
 namespace safemodel::estimators {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-#define EXPECT_REFUSED(expr, want_code, substr)                                          \
-  do {                                                                              \
-    auto _r = (expr);                                                               \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                    \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();             \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)               \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr; \
-  } while (0)
 
 // A regressor tree over 2 features:
 //   0: x0 <= 0.5 ? 1 : 2;  1: leaf 10;  2: x1 <= 1.5 ? 3 : 4;  3: leaf 20;  4: leaf 30
