@@ -170,7 +170,7 @@ Status ReadBitsets(const Value* st, const std::string& where, OwnedHistTree& out
   }
   out.bitsets_shape = arr.shape;
   out.bitsets.resize(arr.bytes.size() / 4);
-  std::memcpy(out.bitsets.data(), arr.bytes.data(), out.bitsets.size() * 4);
+  if (!out.bitsets.empty()) std::memcpy(out.bitsets.data(), arr.bytes.data(), out.bitsets.size() * 4);
   return Status::Ok();
 }
 
