@@ -521,6 +521,9 @@ void ExpectSameAfterFile(Estimator e, MatrixView x, const std::string& what) {
   }
 }
 
+// ExpectSameAfterFile asserts (EXPECT_*) that every method agrees after the file round trip.
+#define EXPECT_SAME_AFTER_FILE(...) ExpectSameAfterFile(__VA_ARGS__)
+
 TEST(PreprocessingFile, EveryTransformerRoundTrips) {
   std::vector<double> x3{kNaN, -2, 7, 4, 5, kNaN, 0.5, 1, 2};
   std::vector<double> fin3{1, -2, 7, 4, 5, 0, 0.5, 1, 2};
@@ -528,27 +531,27 @@ TEST(PreprocessingFile, EveryTransformerRoundTrips) {
   ColumnScalerInput ma;
   ma.kind = ColumnScalerKind::kMaxAbs;
   ma.scale = scale;
-  ExpectSameAfterFile(Estimator{BuildColumnScaler(ma, "m").value()}, View(x3, 3, 3), "MaxAbsScaler");
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildColumnScaler(ma, "m").value()}, View(x3, 3, 3), "MaxAbsScaler");
   ColumnScalerInput rs;
   rs.kind = ColumnScalerKind::kRobust;
   rs.with_centering = true;
   rs.with_scaling = false;
   rs.center = center;
-  ExpectSameAfterFile(Estimator{BuildColumnScaler(rs, "r").value()}, View(x3, 3, 3), "RobustScaler");
-  ExpectSameAfterFile(Estimator{BuildNormalizer(-1, NormKind::kL1, "n").value()}, View(fin3, 3, 3), "Normalizer any");
-  ExpectSameAfterFile(Estimator{BuildNormalizer(3, NormKind::kL2, "n").value()}, View(fin3, 3, 3), "Normalizer");
-  ExpectSameAfterFile(Estimator{BuildBinarizer(3, 0.75, "b").value()}, View(fin3, 3, 3), "Binarizer");
-  ExpectSameAfterFile(Imputer(), View(x3, 3, 3), "SimpleImputer");
-  ExpectSameAfterFile(Poly(3), View(fin3, 3, 3), "PolynomialFeatures");
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildColumnScaler(rs, "r").value()}, View(x3, 3, 3), "RobustScaler");
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildNormalizer(-1, NormKind::kL1, "n").value()}, View(fin3, 3, 3), "Normalizer any");
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildNormalizer(3, NormKind::kL2, "n").value()}, View(fin3, 3, 3), "Normalizer");
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildBinarizer(3, 0.75, "b").value()}, View(fin3, 3, 3), "Binarizer");
+  EXPECT_SAME_AFTER_FILE(Imputer(), View(x3, 3, 3), "SimpleImputer");
+  EXPECT_SAME_AFTER_FILE(Poly(3), View(fin3, 3, 3), "PolynomialFeatures");
   std::vector<double> x2{-5, 9, 1, 0, 2.5, 1};
   KBinsFixture f;
-  ExpectSameAfterFile(Estimator{BuildKBinsDiscretizer(f.Input(KBinsEncode::kOneHot), "k").value()}, View(x2, 3, 2),
+  EXPECT_SAME_AFTER_FILE(Estimator{BuildKBinsDiscretizer(f.Input(KBinsEncode::kOneHot), "k").value()}, View(x2, 3, 2),
                       "KBinsDiscretizer");
   std::vector<Estimator> steps;
   steps.push_back(Imputer());
   steps.push_back(Estimator{BuildNormalizer(-1, NormKind::kMax, "n").value()});
   steps.push_back(Poly(4));
-  ExpectSameAfterFile(BuildPipeline({"i", "n", "p"}, std::move(steps), "pipe").value(), View(x3, 3, 3), "Pipeline");
+  EXPECT_SAME_AFTER_FILE(BuildPipeline({"i", "n", "p"}, std::move(steps), "pipe").value(), View(x3, 3, 3), "Pipeline");
 }
 
 TEST(PreprocessingFile, EditedTermTableIsRefusedOnLoad) {
