@@ -176,6 +176,39 @@ TEST(KnnBuild, RefusesKOutsideOneToNSamples) {
   EXPECT_TRUE(f.Build().ok());
 }
 
+TEST(KnnBuild, RefusesKAboveTheLimit) {
+  KnnFixture f;
+  f.fit_x.assign(kKnnMaxNeighbors + 1, 1.0);
+  f.fit_x_shape = {static_cast<uint64_t>(kKnnMaxNeighbors + 1), 1};
+  f.y_index.assign(f.fit_x.size(), 0);
+  f.k = kKnnMaxNeighbors + 1;
+  EXPECT_REFUSED(f.Build(), Code::kLimitExceeded, "model.n_neighbors: 4097 is above the limit of 4096");
+  f.k = kKnnMaxNeighbors;
+  EXPECT_TRUE(f.Build().ok());
+}
+
+// All k distances equal: scikit-learn's quicksort peels one element per
+// partition (depth k if recursed on both sides); ours recurses on the smaller
+// side only, and the limit keeps the k^2 steps small.
+TEST(KnnPredict, AllTiedAtTheLimitSortsWithoutDeepRecursion) {
+  KnnFixture f;
+  f.fit_x.assign(kKnnMaxNeighbors, 3.0);
+  f.fit_x_shape = {static_cast<uint64_t>(kKnnMaxNeighbors), 1};
+  f.y_index.assign(f.fit_x.size(), 1);
+  f.y_index[5] = 2;
+  f.k = kKnnMaxNeighbors;
+  auto m = f.Build();
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const std::vector<double> x{0.0};
+  const KnnNeighbors nb = KNeighbors(*m, {x, 1, 1});
+  std::vector<int32_t> sorted = nb.index;
+  std::sort(sorted.begin(), sorted.end());
+  for (int32_t i = 0; i < kKnnMaxNeighbors; ++i) ASSERT_EQ(sorted[static_cast<size_t>(i)], i);
+  auto p = Predict(*m, {x, 1, 1});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(std::get<std::vector<int64_t>>(std::get<Labels>(*p).values), (std::vector<int64_t>{20}));
+}
+
 TEST(KnnBuild, RefusesAClassifierWithoutClasses) {
   KnnFixture f;
   f.classes.clear();

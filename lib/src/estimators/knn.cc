@@ -53,40 +53,55 @@ void DualSwap(double* v, int32_t* idx, size_t a, size_t b) {
 }
 
 // simultaneous_sort: median-of-three quicksort, not stable; the order it
-// leaves tied distances in is what predict sums in. Recursion depth is at
-// most size (each call drops the pivot), and size = k <= n_samples.
+// leaves tied distances in is what predict sums in. scikit-learn recurses into
+// both sides of the pivot; they are disjoint ranges, so sorting the smaller
+// one recursively and the larger one in the loop gives the same array while
+// bounding the depth by log2(size) (a hostile file can make the partitions
+// as uneven as it likes).
 void SimultaneousSort(double* v, int32_t* idx, size_t size) {
-  if (size <= 1) return;
-  if (size == 2) {
-    if (v[0] > v[1]) DualSwap(v, idx, 0, 1);
-    return;
-  }
-  if (size == 3) {
-    if (v[0] > v[1]) DualSwap(v, idx, 0, 1);
-    if (v[1] > v[2]) {
-      DualSwap(v, idx, 1, 2);
+  while (true) {
+    if (size <= 1) return;
+    if (size == 2) {
       if (v[0] > v[1]) DualSwap(v, idx, 0, 1);
+      return;
     }
-    return;
-  }
-  size_t pivot_idx = size / 2;
-  if (v[0] > v[size - 1]) DualSwap(v, idx, 0, size - 1);
-  if (v[size - 1] > v[pivot_idx]) {
-    DualSwap(v, idx, size - 1, pivot_idx);
+    if (size == 3) {
+      if (v[0] > v[1]) DualSwap(v, idx, 0, 1);
+      if (v[1] > v[2]) {
+        DualSwap(v, idx, 1, 2);
+        if (v[0] > v[1]) DualSwap(v, idx, 0, 1);
+      }
+      return;
+    }
+    size_t pivot_idx = size / 2;
     if (v[0] > v[size - 1]) DualSwap(v, idx, 0, size - 1);
-  }
-  const double pivot_val = v[size - 1];
-  size_t store = 0;
-  for (size_t i = 0; i + 1 < size; ++i) {
-    if (v[i] < pivot_val) {
-      DualSwap(v, idx, i, store);
-      ++store;
+    if (v[size - 1] > v[pivot_idx]) {
+      DualSwap(v, idx, size - 1, pivot_idx);
+      if (v[0] > v[size - 1]) DualSwap(v, idx, 0, size - 1);
+    }
+    const double pivot_val = v[size - 1];
+    size_t store = 0;
+    for (size_t i = 0; i + 1 < size; ++i) {
+      if (v[i] < pivot_val) {
+        DualSwap(v, idx, i, store);
+        ++store;
+      }
+    }
+    DualSwap(v, idx, store, size - 1);
+    pivot_idx = store;
+    // Left: [0, pivot_idx) (sorted when > 1 long); right: (pivot_idx, size)
+    // (sorted when > 1 long, i.e. pivot_idx + 2 < size).
+    const size_t left = pivot_idx, right = size - pivot_idx - 1;
+    if (left <= right) {
+      if (left > 1) SimultaneousSort(v, idx, left);
+      v += pivot_idx + 1;
+      idx += pivot_idx + 1;
+      size = right;
+    } else {
+      if (right > 1) SimultaneousSort(v + pivot_idx + 1, idx + pivot_idx + 1, right);
+      size = left;
     }
   }
-  DualSwap(v, idx, store, size - 1);
-  pivot_idx = store;
-  if (pivot_idx > 1) SimultaneousSort(v, idx, pivot_idx);
-  if (pivot_idx + 2 < size) SimultaneousSort(v + pivot_idx + 1, idx + pivot_idx + 1, size - pivot_idx - 1);
 }
 
 // ---- metrics: sklearn/metrics/_dist_metrics.pyx --------------------------
@@ -450,6 +465,10 @@ Result<KnnModel> BuildKnn(const KnnInput& in, std::string_view path) {
   m.n_features = s.cols;
   if (in.n_neighbors < 1 || in.n_neighbors > s.rows) {
     return Corruption(p + ".n_neighbors: " + Str(in.n_neighbors) + " out of range [1, " + Str(s.rows) + "]");
+  }
+  if (in.n_neighbors > kKnnMaxNeighbors) {
+    return LimitExceeded(p + ".n_neighbors: " + Str(in.n_neighbors) + " is above the limit of " +
+                         Str(kKnnMaxNeighbors) + " (the neighbour sort is quadratic on ties)");
   }
   m.n_neighbors = static_cast<int32_t>(in.n_neighbors);
   m.fit_x.assign(in.fit_x.begin(), in.fit_x.end());

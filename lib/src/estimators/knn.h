@@ -42,6 +42,10 @@ enum class KnnMetric : uint8_t { kEuclidean, kManhattan, kChebyshev, kMinkowski 
 // _fit_method (algorithm="auto" is resolved to one of these at fit).
 enum class KnnAlgorithm : uint8_t { kBrute, kKdTree, kBallTree };
 inline constexpr uint8_t kKnnKindCount = 2, kKnnWeightsCount = 2, kKnnMetricCount = 4, kKnnAlgorithmCount = 3;
+// Largest n_neighbors accepted (kLimitExceeded above): scikit-learn's
+// simultaneous_sort, reproduced for its tie order, takes k^2 steps per query
+// row when all k distances are equal.
+inline constexpr int64_t kKnnMaxNeighbors = 4096;
 
 struct KnnModel {
   KnnKind kind = KnnKind::kClassifier;
