@@ -102,6 +102,8 @@ struct Estimator {
     # neural networks and SVMs
     mlp @21 :MlpModel;
     svm @22 :SvmModel;
+    # neighbours
+    kNeighbors @24 :KNeighborsModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
@@ -457,4 +459,36 @@ struct SvmModel {
   breakTies @13 :Bool;
   offset @14 :Float64;              # OneClassSVM offset_
   classes @15 :Labels;              # classifiers
+}
+
+# ---- neighbours ----
+
+enum KnnKind { classifier @0; regressor @1; }
+enum KnnWeights { uniform @0; distance @1; }
+# effective_metric_ (minkowski with p = 1, 2, inf is stored as manhattan,
+# euclidean, chebyshev, as fit resolves it).
+enum KnnMetric { euclidean @0; manhattan @1; chebyshev @2; minkowski @3; }
+# _fit_method (algorithm="auto" resolved at fit).
+enum KnnAlgorithm { brute @0; kdTree @1; ballTree @2; }
+
+# KNeighborsClassifier, KNeighborsRegressor. Trees (kdTree, ballTree) carry
+# the fitted BinaryTree's arrays so that the query visits points in
+# scikit-learn's order; brute has noTensor in all four tree fields.
+struct KNeighborsModel {
+  kind @0 :KnnKind;
+  weights @1 :KnnWeights;
+  metric @2 :KnnMetric;
+  p @3 :Float64;                    # the metric's p: 2, 1, inf, or Minkowski's (finite, >= 1)
+  algorithm @4 :KnnAlgorithm;
+  nNeighbors @5 :UInt32;            # in [1, n_samples]
+  nFeatures @6 :UInt32;
+  fitX @7 :UInt32;                  # tensor: f64 [n_samples, n_features], _fit_X (the tree's data for trees)
+  y @8 :UInt32;                     # tensor: i32 [n_samples, n_outputs] class indices (classifier) or
+                                    #         f64 [n_samples, n_outputs] targets (regressor), _y
+  classes @9 :List(Labels);         # classifier: classes_ per output; empty for regressors
+  leafSize @10 :UInt32;             # trees
+  idxArray @11 :UInt32;             # tensor: i32 [n_samples], a permutation (trees), or noTensor
+  nodeIndex @12 :UInt32;            # tensor: i32 [n_nodes, 3] idx_start, idx_end, is_leaf (trees), or noTensor
+  nodeRadius @13 :UInt32;           # tensor: f64 [n_nodes] (trees), or noTensor
+  nodeBounds @14 :UInt32;           # tensor: f64 [2 (kd) or 1 (ball), n_nodes, n_features] (trees), or noTensor
 }

@@ -201,6 +201,9 @@ Result<est::Estimator> DecodeGradientBoosting(Decoder& d, schema::GradientBoosti
 Result<est::Estimator> DecodeHistGradientBoosting(Decoder& d, schema::HistGradientBoostingModel::Reader r,
                                                   const std::string& p);
 Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, const std::string& p);
+// neighbours (codec_knn.cc)
+void Encode(Encoder& enc, const est::KnnModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeKNeighbors(Decoder& d, schema::KNeighborsModel::Reader r, const std::string& p);
 
 }  // namespace safemodel::format
 

@@ -252,6 +252,7 @@ class HeaderParser {
       case schema::Estimator::DUMMY:
       case schema::Estimator::MLP:
       case schema::Estimator::SVM:
+      case schema::Estimator::K_NEIGHBORS:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

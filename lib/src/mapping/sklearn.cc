@@ -115,6 +115,10 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.svm.classes", "NuSVR", Family::kSvm},
     {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
     {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
+    {"sklearn.neighbors._classification", "KNeighborsClassifier", Family::kKnn},
+    {"sklearn.neighbors.classification", "KNeighborsClassifier", Family::kKnn},
+    {"sklearn.neighbors._regression", "KNeighborsRegressor", Family::kKnn},
+    {"sklearn.neighbors.regression", "KNeighborsRegressor", Family::kKnn},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -254,6 +258,7 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
+    case Family::kKnn: r = MapKnn(a); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

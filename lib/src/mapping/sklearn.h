@@ -42,6 +42,7 @@ enum class Family : uint8_t {
   kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
   kMlp,               // MLPClassifier, MLPRegressor
   kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
+  kKnn,               // KNeighborsClassifier, KNeighborsRegressor
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -71,6 +72,7 @@ Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, Ma
 Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 Result<estimators::Estimator> MapMlp(const Attrs& a);
 Result<estimators::Estimator> MapSvm(const Attrs& a);
+Result<estimators::Estimator> MapKnn(const Attrs& a);
 
 }  // namespace safemodel::mapping
 

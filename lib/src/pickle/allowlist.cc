@@ -256,6 +256,43 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.svm.classes", "NuSVR", Role::kClass, "pre-0.22 path"},
     {"sklearn.svm._classes", "OneClassSVM", Role::kClass, "estimator state (libsvm arrays)"},
     {"sklearn.svm.classes", "OneClassSVM", Role::kClass, "pre-0.22 path"},
+    // ---- neighbours ----
+    // KNeighbors* estimator states, and inside them the fitted BinaryTree and its
+    // DistanceMetric, both pickled as REDUCE(newObj, (cls,)) + BUILD(state tuple):
+    // newObj is recorded (never called) and the class is only named as its argument.
+    {"sklearn.neighbors._classification", "KNeighborsClassifier", Role::kClass, "estimator state (mapped by an adapter)"},
+    {"sklearn.neighbors.classification", "KNeighborsClassifier", Role::kClass, "pre-0.22 path"},
+    {"sklearn.neighbors._regression", "KNeighborsRegressor", Role::kClass, "estimator state (mapped by an adapter)"},
+    {"sklearn.neighbors.regression", "KNeighborsRegressor", Role::kClass, "pre-0.22 path"},
+    {"sklearn.neighbors._kd_tree", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors.kd_tree", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors._ball_tree", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors.ball_tree", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.metrics._dist_metrics", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors._dist_metrics", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors.dist_metrics", "newObj", Role::kClass, "BinaryTree/DistanceMetric pickling helper: recorded (REDUCE args), never called"},
+    {"sklearn.neighbors._kd_tree", "KDTree", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.neighbors._kd_tree", "KDTree64", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.neighbors.kd_tree", "KDTree", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.neighbors._ball_tree", "BallTree", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.neighbors._ball_tree", "BallTree64", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.neighbors.ball_tree", "BallTree", Role::kTypeValue, "newObj argument: the tree class, named only"},
+    {"sklearn.metrics._dist_metrics", "EuclideanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.metrics._dist_metrics", "EuclideanDistance64", Role::kTypeValue, "newObj argument (1.3+ name), named only"},
+    {"sklearn.metrics._dist_metrics", "ManhattanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.metrics._dist_metrics", "ManhattanDistance64", Role::kTypeValue, "newObj argument (1.3+ name), named only"},
+    {"sklearn.metrics._dist_metrics", "ChebyshevDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.metrics._dist_metrics", "ChebyshevDistance64", Role::kTypeValue, "newObj argument (1.3+ name), named only"},
+    {"sklearn.metrics._dist_metrics", "MinkowskiDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.metrics._dist_metrics", "MinkowskiDistance64", Role::kTypeValue, "newObj argument (1.3+ name), named only"},
+    {"sklearn.neighbors._dist_metrics", "EuclideanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors._dist_metrics", "ManhattanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors._dist_metrics", "ChebyshevDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors._dist_metrics", "MinkowskiDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors.dist_metrics", "EuclideanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors.dist_metrics", "ManhattanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors.dist_metrics", "ChebyshevDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    {"sklearn.neighbors.dist_metrics", "MinkowskiDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
 };
 
 }  // namespace
