@@ -201,6 +201,11 @@ Result<est::Estimator> DecodeGradientBoosting(Decoder& d, schema::GradientBoosti
 Result<est::Estimator> DecodeHistGradientBoosting(Decoder& d, schema::HistGradientBoostingModel::Reader r,
                                                   const std::string& p);
 Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, const std::string& p);
+// isolation forest and AdaBoost (codec_ensemble.cc)
+void Encode(Encoder& enc, const est::IsolationForestModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::AdaBoostModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeIsolationForest(Decoder& d, schema::IsolationForestModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeAdaBoost(Decoder& d, schema::AdaBoostModel::Reader r, const std::string& p);
 
 }  // namespace safemodel::format
 

@@ -329,6 +329,8 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
     case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
+    case schema::Estimator::ISOLATION_FOREST: return DecodeIsolationForest(*this, r.getIsolationForest(), p);
+    case schema::Estimator::ADA_BOOST: return DecodeAdaBoost(*this, r.getAdaBoost(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -115,6 +115,13 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.svm.classes", "NuSVR", Family::kSvm},
     {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
     {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
+    // isolation forest and AdaBoost
+    {"sklearn.ensemble._iforest", "IsolationForest", Family::kIsolationForest},
+    {"sklearn.ensemble.iforest", "IsolationForest", Family::kIsolationForest},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostClassifier", Family::kAdaBoost},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Family::kAdaBoost},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -254,6 +261,8 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
+    case Family::kIsolationForest:
+    case Family::kAdaBoost: r = MapEnsemble(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -256,6 +256,13 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.svm.classes", "NuSVR", Role::kClass, "pre-0.22 path"},
     {"sklearn.svm._classes", "OneClassSVM", Role::kClass, "estimator state (libsvm arrays)"},
     {"sklearn.svm.classes", "OneClassSVM", Role::kClass, "pre-0.22 path"},
+    // ---- isolation forest and AdaBoost ---------------------------------------
+    {"sklearn.ensemble._iforest", "IsolationForest", Role::kClass, "estimator state (ExtraTreeRegressor members)"},
+    {"sklearn.ensemble.iforest", "IsolationForest", Role::kClass, "pre-0.22 path"},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostClassifier", Role::kClass, "estimator state (tree members)"},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Role::kClass, "pre-0.22 path"},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Role::kClass, "estimator state (tree members)"},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
