@@ -5,7 +5,9 @@
 // tree adapter (MapEstimator), then are gathered into one TreeModel by the
 // tree builder. IsolationForest also needs each tree's n_node_samples,
 // read from the node records by ReadTreeNodeSamples.
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mapping/sklearn.h"
@@ -59,7 +61,7 @@ struct Members {
   std::vector<est::LabelValues> classes;  // classifier members
 };
 
-Result<Members> ReadMembers(const Attrs& a, std::initializer_list<std::string_view> allowed, MapContext& ctx) {
+Result<Members> ReadMembers(const Attrs& a, std::span<const std::string_view> allowed, MapContext& ctx) {
   SAFEMODEL_ASSIGN_OR_RETURN(const Value* list, NeedList(a, "estimators_"));
   Members out;
   for (size_t i = 0; i < list->items.size(); ++i) {
@@ -132,7 +134,8 @@ Result<est::Estimator> MapIsolationForest(const Attrs& a, MapContext& ctx) {
   }
   SAFEMODEL_ASSIGN_OR_RETURN(const Value* off, a.Need("offset_"));
   SAFEMODEL_ASSIGN_OR_RETURN(in.offset, ReadNumber(off, a.Field("offset_")));
-  SAFEMODEL_ASSIGN_OR_RETURN(Members m, ReadMembers(a, {"ExtraTreeRegressor"}, ctx));
+  static constexpr std::string_view kMembers[] = {"ExtraTreeRegressor"};
+  SAFEMODEL_ASSIGN_OR_RETURN(Members m, ReadMembers(a, kMembers, ctx));
   SAFEMODEL_ASSIGN_OR_RETURN(in.trees, Gather(a, m, est::TreeTask::kRegressor, in.max_features, nullptr));
   std::vector<std::vector<int64_t>> samples;
   for (size_t i = 0; i < m.tree_values.size(); ++i) {
@@ -183,9 +186,11 @@ Result<est::Estimator> MapAdaBoost(const Attrs& a, MapContext& ctx) {
   SAFEMODEL_ASSIGN_OR_RETURN(auto weights, a.Doubles("estimator_weights_", &shape));
   if (shape.size() != 1) return Corruption(Where(a.Get("estimator_weights_"), a.Field("estimator_weights_")) + ": expected a 1-d array");
   in.estimator_weights = weights;
-  const auto members = classifier ? std::initializer_list<std::string_view>{"DecisionTreeClassifier", "ExtraTreeClassifier"}
-                                  : std::initializer_list<std::string_view>{"DecisionTreeRegressor", "ExtraTreeRegressor"};
-  SAFEMODEL_ASSIGN_OR_RETURN(Members m, ReadMembers(a, members, ctx));
+  static constexpr std::string_view kClassifiers[] = {"DecisionTreeClassifier", "ExtraTreeClassifier"};
+  static constexpr std::string_view kRegressors[] = {"DecisionTreeRegressor", "ExtraTreeRegressor"};
+  SAFEMODEL_ASSIGN_OR_RETURN(Members m, ReadMembers(a, classifier ? std::span<const std::string_view>(kClassifiers)
+                                                                  : std::span<const std::string_view>(kRegressors),
+                                                    ctx));
   for (size_t i = 0; i < m.classes.size(); ++i) {
     if (m.classes[i] != in.classes) {
       return Corruption(a.Field("estimators_[" + std::to_string(i) + "].classes_") + ": differs from classes_");
