@@ -104,6 +104,9 @@ struct Estimator {
     svm @22 :SvmModel;
     # neighbours
     kNeighbors @24 :KNeighborsModel;
+    # isolation forest and AdaBoost
+    isolationForest @25 :IsolationForestModel;
+    adaBoost @26 :AdaBoostModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
@@ -491,4 +494,36 @@ struct KNeighborsModel {
   nodeIndex @12 :UInt32;            # tensor: i32 [n_nodes, 3] idx_start, idx_end, is_leaf (trees), or noTensor
   nodeRadius @13 :UInt32;           # tensor: f64 [n_nodes] (trees), or noTensor
   nodeBounds @14 :UInt32;           # tensor: f64 [2 (kd) or 1 (ball), n_nodes, n_features] (trees), or noTensor
+}
+
+# ---- isolation forest and AdaBoost ----
+
+# IsolationForest. Scores follow scikit-learn 1.2.1's _compute_score_samples.
+struct IsolationForestModel {
+  className @0 :Text;
+  nFeatures @1 :UInt32;             # n_features_in_
+  maxFeatures @2 :UInt32;           # _max_features: each tree's input width
+  maxSamples @3 :Int64;             # max_samples_
+  offset @4 :Float64;               # offset_
+  features @5 :UInt32;              # tensor: i32 [n_trees, max_features], estimators_features_
+  # tensor per tree: i64 [node_count], the tree's n_node_samples
+  nodeSamples @6 :List(UInt32);
+  # An Estimator whose member is `trees`: a TreeModel (regressor, average,
+  # one output, max_features inputs) holding estimators_ in order.
+  forest @7 :Estimator;
+}
+
+enum AdaAlgorithm { samme @0; sammeR @1; regressor @2; }
+
+# AdaBoostClassifier (SAMME, SAMME.R) and AdaBoostRegressor.
+struct AdaBoostModel {
+  className @0 :Text;
+  algorithm @1 :AdaAlgorithm;
+  nFeatures @2 :UInt32;
+  classes @3 :Labels;               # classifiers
+  estimatorWeights @4 :UInt32;      # tensor: f64 [>= n_trees], estimator_weights_
+  # An Estimator whose member is `trees`: a TreeModel (average, one output)
+  # holding estimators_ in order: classifier trees with classes_ for
+  # AdaBoostClassifier, regression trees for AdaBoostRegressor.
+  forest @5 :Estimator;
 }

@@ -40,6 +40,7 @@
 
 #include "estimators/boosting.h"
 #include "estimators/decomposition.h"
+#include "estimators/ensemble.h"
 #include "estimators/kmeans.h"
 #include "estimators/knn.h"
 #include "estimators/linear.h"
@@ -75,7 +76,7 @@ struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
-                             DummyModel, MlpModel, SvmModel, KnnModel>;
+                             DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -204,6 +204,11 @@ Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, con
 // neighbours (codec_knn.cc)
 void Encode(Encoder& enc, const est::KnnModel& m, schema::Estimator::Builder out, const std::string& p);
 Result<est::Estimator> DecodeKNeighbors(Decoder& d, schema::KNeighborsModel::Reader r, const std::string& p);
+// isolation forest and AdaBoost (codec_ensemble.cc)
+void Encode(Encoder& enc, const est::IsolationForestModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::AdaBoostModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeIsolationForest(Decoder& d, schema::IsolationForestModel::Reader r, const std::string& p);
+Result<est::Estimator> DecodeAdaBoost(Decoder& d, schema::AdaBoostModel::Reader r, const std::string& p);
 
 }  // namespace safemodel::format
 

@@ -330,6 +330,8 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
     case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
     case schema::Estimator::K_NEIGHBORS: return DecodeKNeighbors(*this, r.getKNeighbors(), p);
+    case schema::Estimator::ISOLATION_FOREST: return DecodeIsolationForest(*this, r.getIsolationForest(), p);
+    case schema::Estimator::ADA_BOOST: return DecodeAdaBoost(*this, r.getAdaBoost(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -253,6 +253,8 @@ class HeaderParser {
       case schema::Estimator::MLP:
       case schema::Estimator::SVM:
       case schema::Estimator::K_NEIGHBORS:
+      case schema::Estimator::ISOLATION_FOREST:
+      case schema::Estimator::ADA_BOOST:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

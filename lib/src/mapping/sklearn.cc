@@ -119,6 +119,13 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.neighbors.classification", "KNeighborsClassifier", Family::kKnn},
     {"sklearn.neighbors._regression", "KNeighborsRegressor", Family::kKnn},
     {"sklearn.neighbors.regression", "KNeighborsRegressor", Family::kKnn},
+    // isolation forest and AdaBoost
+    {"sklearn.ensemble._iforest", "IsolationForest", Family::kIsolationForest},
+    {"sklearn.ensemble.iforest", "IsolationForest", Family::kIsolationForest},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostClassifier", Family::kAdaBoost},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Family::kAdaBoost},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -259,6 +266,8 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
     case Family::kKnn: r = MapKnn(a); break;
+    case Family::kIsolationForest:
+    case Family::kAdaBoost: r = MapEnsemble(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -43,6 +43,8 @@ enum class Family : uint8_t {
   kMlp,               // MLPClassifier, MLPRegressor
   kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
   kKnn,               // KNeighborsClassifier, KNeighborsRegressor
+  kIsolationForest,   // IsolationForest
+  kAdaBoost,          // AdaBoostClassifier, AdaBoostRegressor
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -73,6 +75,10 @@ Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapCont
 Result<estimators::Estimator> MapMlp(const Attrs& a);
 Result<estimators::Estimator> MapSvm(const Attrs& a);
 Result<estimators::Estimator> MapKnn(const Attrs& a);
+// kIsolationForest, kAdaBoost (ensemble.cc).
+Result<estimators::Estimator> MapEnsemble(const Attrs& a, Family family, MapContext& ctx);
+// A sklearn.tree._tree.Tree's n_node_samples column (trees.cc).
+Result<std::vector<int64_t>> ReadTreeNodeSamples(const pickle::Value* tree, const std::string& where);
 
 }  // namespace safemodel::mapping
 

@@ -189,6 +189,28 @@ Result<bool> AcceptsNan(const Attrs& a, Family family) {
 
 }  // namespace
 
+// Only IsolationForest reads n_node_samples (its scores use the leaves'
+// sample counts); the tree itself was already read by MapTrees.
+Result<std::vector<int64_t>> ReadTreeNodeSamples(const Value* t, const std::string& where) {
+  const Value* st = t != nullptr && t->IsClass("sklearn.tree._tree", "Tree") ? t->state : nullptr;
+  const Value* nodes = st != nullptr && st->kind == Kind::kDict ? st->Get("nodes") : nullptr;
+  const std::string nw = where + ".nodes";
+  if (nodes == nullptr || nodes->kind != Kind::kNdArray || nodes->array == nullptr || nodes->array->dtype == nullptr ||
+      !nodes->array->dtype->structured() || nodes->array->shape.size() != 1) {
+    return Corruption(Where(t, where) + ": expected a Tree with 1-d node records, got " + pickle::Describe(t));
+  }
+  const pickle::NdArray& na = *nodes->array;
+  const pickle::DTypeDesc& dt = *na.dtype;
+  auto bytes = CheckedMul(na.shape[0], dt.itemsize);
+  if (!bytes || *bytes != na.data.size() || dt.itemsize == 0) {
+    return Corruption(Where(nodes, nw) + ": the bytes do not hold " + std::to_string(na.shape[0]) + " records");
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader f, FindField(nodes, dt, "n_node_samples", "iu", nw, nullptr));
+  std::vector<int64_t> out(na.shape[0]);
+  for (uint64_t i = 0; i < out.size(); ++i) out[i] = f.Int(na.data.data() + i * dt.itemsize);
+  return out;
+}
+
 Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext& ctx) {
   const std::string& cls = a.cls();
   estimators::TreeModelInput in;

@@ -293,6 +293,13 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.neighbors.dist_metrics", "ManhattanDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
     {"sklearn.neighbors.dist_metrics", "ChebyshevDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
     {"sklearn.neighbors.dist_metrics", "MinkowskiDistance", Role::kTypeValue, "newObj argument: the tree's metric class, named only"},
+    // ---- isolation forest and AdaBoost ---------------------------------------
+    {"sklearn.ensemble._iforest", "IsolationForest", Role::kClass, "estimator state (ExtraTreeRegressor members)"},
+    {"sklearn.ensemble.iforest", "IsolationForest", Role::kClass, "pre-0.22 path"},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostClassifier", Role::kClass, "estimator state (tree members)"},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Role::kClass, "pre-0.22 path"},
+    {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Role::kClass, "estimator state (tree members)"},
+    {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
