@@ -201,6 +201,16 @@ Result<est::Estimator> DecodeGradientBoosting(Decoder& d, schema::GradientBoosti
 Result<est::Estimator> DecodeHistGradientBoosting(Decoder& d, schema::HistGradientBoostingModel::Reader r,
                                                   const std::string& p);
 Result<est::Estimator> DecodeDummy(Decoder& d, schema::DummyModel::Reader r, const std::string& p);
+// meta-estimators (codec_meta.cc): members through Encoder/Decoder::Estimator, depth + 1.
+void Encode(Encoder& enc, const est::VotingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::StackingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::OneVsRestModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::CalibratedModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeVoting(Decoder& d, schema::VotingModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeStacking(Decoder& d, schema::StackingModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeOneVsRest(Decoder& d, schema::OneVsRestModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeCalibrated(Decoder& d, schema::CalibratedModel::Reader r, const std::string& p,
+                                        int depth);
 
 }  // namespace safemodel::format
 

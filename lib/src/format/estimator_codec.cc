@@ -329,6 +329,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
     case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
+    case schema::Estimator::VOTING: return DecodeVoting(*this, r.getVoting(), p, depth);
+    case schema::Estimator::STACKING: return DecodeStacking(*this, r.getStacking(), p, depth);
+    case schema::Estimator::ONE_VS_REST: return DecodeOneVsRest(*this, r.getOneVsRest(), p, depth);
+    case schema::Estimator::CALIBRATED: return DecodeCalibrated(*this, r.getCalibrated(), p, depth);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

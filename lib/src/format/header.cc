@@ -252,6 +252,10 @@ class HeaderParser {
       case schema::Estimator::DUMMY:
       case schema::Estimator::MLP:
       case schema::Estimator::SVM:
+      case schema::Estimator::VOTING:
+      case schema::Estimator::STACKING:
+      case schema::Estimator::ONE_VS_REST:
+      case schema::Estimator::CALIBRATED:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -115,6 +115,16 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.svm.classes", "NuSVR", Family::kSvm},
     {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
     {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
+    // meta-estimators
+    {"sklearn.ensemble._voting", "VotingClassifier", Family::kVoting},
+    {"sklearn.ensemble.voting", "VotingClassifier", Family::kVoting},             // 0.21
+    {"sklearn.ensemble.voting_classifier", "VotingClassifier", Family::kVoting},  // 0.18-0.20
+    {"sklearn.ensemble._voting", "VotingRegressor", Family::kVoting},
+    {"sklearn.ensemble.voting", "VotingRegressor", Family::kVoting},              // 0.21
+    {"sklearn.ensemble._stacking", "StackingClassifier", Family::kStacking},      // 0.22+
+    {"sklearn.ensemble._stacking", "StackingRegressor", Family::kStacking},
+    {"sklearn.multiclass", "OneVsRestClassifier", Family::kOneVsRest},
+    {"sklearn.calibration", "CalibratedClassifierCV", Family::kCalibrated},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -254,6 +264,14 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
+    case Family::kVoting:
+    case Family::kStacking:
+    case Family::kOneVsRest:
+    case Family::kCalibrated:
+      ++ctx.depth;
+      r = MapMeta(a, *family, ctx);
+      --ctx.depth;
+      break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -42,6 +42,11 @@ enum class Family : uint8_t {
   kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
   kMlp,               // MLPClassifier, MLPRegressor
   kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
+  // meta-estimators (meta.cc)
+  kVoting,            // VotingClassifier, VotingRegressor
+  kStacking,          // StackingClassifier, StackingRegressor
+  kOneVsRest,         // OneVsRestClassifier
+  kCalibrated,        // CalibratedClassifierCV
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -71,6 +76,8 @@ Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, Ma
 Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 Result<estimators::Estimator> MapMlp(const Attrs& a);
 Result<estimators::Estimator> MapSvm(const Attrs& a);
+// Meta-estimators: members through MapEstimator (ctx.depth counts the nesting).
+Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 
