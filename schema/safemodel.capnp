@@ -107,6 +107,11 @@ struct Estimator {
     # isolation forest and AdaBoost
     isolationForest @25 :IsolationForestModel;
     adaBoost @26 :AdaBoostModel;
+    # meta-estimators
+    voting @27 :VotingModel;
+    stacking @28 :StackingModel;
+    oneVsRest @29 :OneVsRestModel;
+    calibrated @30 :CalibratedModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
@@ -526,4 +531,69 @@ struct AdaBoostModel {
   # holding estimators_ in order: classifier trees with classes_ for
   # AdaBoostClassifier, regression trees for AdaBoostRegressor.
   forest @5 :Estimator;
+}
+
+# ---- meta-estimators ----
+# Members are whole estimators (any family, pipelines, other meta-estimators),
+# nested like PipelineModel's steps; readers bound the nesting depth.
+
+# VotingClassifier / VotingRegressor. Classifier members predict the encoded
+# classes 0..k-1 (le_), `classes` holds le_.classes_.
+struct VotingModel {
+  classifier @0 :Bool;
+  soft @1 :Bool;                 # voting == "soft"
+  flattenTransform @2 :Bool;
+  estimators @3 :List(Estimator);    # estimators_ (dropped ones left out)
+  weights @4 :UInt32;            # f64 [n_estimators], or noTensor (equal weights)
+  classes @5 :Labels;            # classifiers only
+}
+
+# A member method a meta-estimator calls.
+enum MemberMethod {
+  predict @0;
+  predictProba @1;
+  decisionFunction @2;
+}
+
+# StackingClassifier / StackingRegressor.
+struct StackingModel {
+  classifier @0 :Bool;
+  passthrough @1 :Bool;
+  estimators @2 :List(Estimator);        # estimators_
+  methods @3 :List(MemberMethod);        # stack_method_, one per member
+  finalEstimator @4 :Estimator;          # final_estimator_
+  classes @5 :Labels;                    # classifiers only
+}
+
+# OneVsRestClassifier: one binary member per class (one for two classes).
+struct OneVsRestModel {
+  nFeatures @0 :UInt32;
+  multilabel @1 :Bool;
+  estimators @2 :List(Estimator);
+  classes @3 :Labels;
+}
+
+# CalibratedClassifierCV.
+struct CalibratedModel {
+  nFeatures @0 :UInt32;
+  isotonic @1 :Bool;                     # method == "isotonic" (else sigmoid)
+  members @2 :List(CalibratedMember);    # calibrated_classifiers_
+  classes @3 :Labels;
+}
+
+struct CalibratedMember {
+  estimator @0 :Estimator;
+  calibrators @1 :List(Calibrator);      # one per member class (one for two classes)
+}
+
+# _SigmoidCalibration (a, b) or IsotonicRegression (thresholds).
+struct Calibrator {
+  isotonic @0 :Bool;
+  a @1 :Float64;
+  b @2 :Float64;
+  xThresholds @3 :UInt32;       # f64 [n], strictly increasing (isotonic), else noTensor
+  yThresholds @4 :UInt32;       # f64 [n] (isotonic), else noTensor
+  xMin @5 :Float64;
+  xMax @6 :Float64;
+  clip @7 :Bool;                # out_of_bounds == "clip" (else "nan")
 }

@@ -44,6 +44,7 @@
 #include "estimators/kmeans.h"
 #include "estimators/knn.h"
 #include "estimators/linear.h"
+#include "estimators/meta.h"
 #include "estimators/mlp.h"
 #include "estimators/naive_bayes.h"
 #include "estimators/preprocessing.h"
@@ -76,7 +77,8 @@ struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
-                             DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel>;
+                             DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel, VotingModel,
+                             StackingModel, OneVsRestModel, CalibratedModel>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -209,6 +209,16 @@ void Encode(Encoder& enc, const est::IsolationForestModel& m, schema::Estimator:
 void Encode(Encoder& enc, const est::AdaBoostModel& m, schema::Estimator::Builder out, const std::string& p);
 Result<est::Estimator> DecodeIsolationForest(Decoder& d, schema::IsolationForestModel::Reader r, const std::string& p);
 Result<est::Estimator> DecodeAdaBoost(Decoder& d, schema::AdaBoostModel::Reader r, const std::string& p);
+// meta-estimators (codec_meta.cc): members through Encoder/Decoder::Estimator, depth + 1.
+void Encode(Encoder& enc, const est::VotingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::StackingModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::OneVsRestModel& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::CalibratedModel& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeVoting(Decoder& d, schema::VotingModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeStacking(Decoder& d, schema::StackingModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeOneVsRest(Decoder& d, schema::OneVsRestModel::Reader r, const std::string& p, int depth);
+Result<est::Estimator> DecodeCalibrated(Decoder& d, schema::CalibratedModel::Reader r, const std::string& p,
+                                        int depth);
 
 }  // namespace safemodel::format
 

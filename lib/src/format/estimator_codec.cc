@@ -332,6 +332,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::K_NEIGHBORS: return DecodeKNeighbors(*this, r.getKNeighbors(), p);
     case schema::Estimator::ISOLATION_FOREST: return DecodeIsolationForest(*this, r.getIsolationForest(), p);
     case schema::Estimator::ADA_BOOST: return DecodeAdaBoost(*this, r.getAdaBoost(), p);
+    case schema::Estimator::VOTING: return DecodeVoting(*this, r.getVoting(), p, depth);
+    case schema::Estimator::STACKING: return DecodeStacking(*this, r.getStacking(), p, depth);
+    case schema::Estimator::ONE_VS_REST: return DecodeOneVsRest(*this, r.getOneVsRest(), p, depth);
+    case schema::Estimator::CALIBRATED: return DecodeCalibrated(*this, r.getCalibrated(), p, depth);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -255,6 +255,10 @@ class HeaderParser {
       case schema::Estimator::K_NEIGHBORS:
       case schema::Estimator::ISOLATION_FOREST:
       case schema::Estimator::ADA_BOOST:
+      case schema::Estimator::VOTING:
+      case schema::Estimator::STACKING:
+      case schema::Estimator::ONE_VS_REST:
+      case schema::Estimator::CALIBRATED:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -126,6 +126,16 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Family::kAdaBoost},
     {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
     {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Family::kAdaBoost},
+    // meta-estimators
+    {"sklearn.ensemble._voting", "VotingClassifier", Family::kVoting},
+    {"sklearn.ensemble.voting", "VotingClassifier", Family::kVoting},             // 0.21
+    {"sklearn.ensemble.voting_classifier", "VotingClassifier", Family::kVoting},  // 0.18-0.20
+    {"sklearn.ensemble._voting", "VotingRegressor", Family::kVoting},
+    {"sklearn.ensemble.voting", "VotingRegressor", Family::kVoting},              // 0.21
+    {"sklearn.ensemble._stacking", "StackingClassifier", Family::kStacking},      // 0.22+
+    {"sklearn.ensemble._stacking", "StackingRegressor", Family::kStacking},
+    {"sklearn.multiclass", "OneVsRestClassifier", Family::kOneVsRest},
+    {"sklearn.calibration", "CalibratedClassifierCV", Family::kCalibrated},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -268,6 +278,14 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kKnn: r = MapKnn(a); break;
     case Family::kIsolationForest:
     case Family::kAdaBoost: r = MapEnsemble(a, *family, ctx); break;
+    case Family::kVoting:
+    case Family::kStacking:
+    case Family::kOneVsRest:
+    case Family::kCalibrated:
+      ++ctx.depth;
+      r = MapMeta(a, *family, ctx);
+      --ctx.depth;
+      break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

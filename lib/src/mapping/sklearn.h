@@ -45,6 +45,11 @@ enum class Family : uint8_t {
   kKnn,               // KNeighborsClassifier, KNeighborsRegressor
   kIsolationForest,   // IsolationForest
   kAdaBoost,          // AdaBoostClassifier, AdaBoostRegressor
+  // meta-estimators (meta.cc)
+  kVoting,            // VotingClassifier, VotingRegressor
+  kStacking,          // StackingClassifier, StackingRegressor
+  kOneVsRest,         // OneVsRestClassifier
+  kCalibrated,        // CalibratedClassifierCV
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -79,6 +84,8 @@ Result<estimators::Estimator> MapKnn(const Attrs& a);
 Result<estimators::Estimator> MapEnsemble(const Attrs& a, Family family, MapContext& ctx);
 // A sklearn.tree._tree.Tree's n_node_samples column (trees.cc).
 Result<std::vector<int64_t>> ReadTreeNodeSamples(const pickle::Value* tree, const std::string& where);
+// Meta-estimators: members through MapEstimator (ctx.depth counts the nesting).
+Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 

@@ -300,6 +300,24 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.ensemble.weight_boosting", "AdaBoostClassifier", Role::kClass, "pre-0.22 path"},
     {"sklearn.ensemble._weight_boosting", "AdaBoostRegressor", Role::kClass, "estimator state (tree members)"},
     {"sklearn.ensemble.weight_boosting", "AdaBoostRegressor", Role::kClass, "pre-0.22 path"},
+    // ---- meta-estimators ---------------------------------------------------------
+    {"sklearn.ensemble._voting", "VotingClassifier", Role::kClass, "estimator state (members)"},
+    {"sklearn.ensemble.voting", "VotingClassifier", Role::kClass, "0.21 path"},
+    {"sklearn.ensemble.voting_classifier", "VotingClassifier", Role::kClass, "0.18-0.20 path"},
+    {"sklearn.ensemble._voting", "VotingRegressor", Role::kClass, "estimator state (members)"},
+    {"sklearn.ensemble.voting", "VotingRegressor", Role::kClass, "0.21 path"},
+    {"sklearn.ensemble._stacking", "StackingClassifier", Role::kClass, "estimator state (members)"},
+    {"sklearn.ensemble._stacking", "StackingRegressor", Role::kClass, "estimator state (members)"},
+    {"sklearn.multiclass", "OneVsRestClassifier", Role::kClass, "estimator state (members)"},
+    {"sklearn.calibration", "CalibratedClassifierCV", Role::kClass, "estimator state (members)"},
+    {"sklearn.calibration", "_CalibratedClassifier", Role::kClass, "calibrated_classifiers_[i]: plain object state"},
+    {"sklearn.calibration", "_SigmoidCalibration", Role::kClass, "calibrator state (a_, b_)"},
+    {"sklearn.isotonic", "IsotonicRegression", Role::kClass, "calibrator state (thresholds)"},
+    {"sklearn.preprocessing._label", "LabelEncoder", Role::kClass, "le_ / _label_encoder state (classes_)"},
+    {"sklearn.preprocessing.label", "LabelEncoder", Role::kClass, "pre-0.22 path"},
+    // named_estimators_: a dict subclass, read as the dict it is (never used for predict).
+    {"sklearn.utils._bunch", "Bunch", Role::kOrderedDict, "dict subclass: NEWOBJ + SETITEMs make a dict"},
+    {"sklearn.utils", "Bunch", Role::kOrderedDict, "pre-1.2 path of the dict subclass"},
 };
 
 }  // namespace

@@ -814,6 +814,10 @@ Result<Value*> Vm::NewObject(const Value* cls, Value* args, Value* kwargs, std::
     return Refuse(Code::kUnsupported, std::string(how) + " on " + Describe(cls) + ": only allowlisted classes can be instantiated");
   }
   const AllowEntry* e = FindAllowed(cls->module, cls->name);
+  // A dict subclass (scikit-learn's Bunch) pickles as NEWOBJ(cls, ()) and SETITEMs: a plain dict.
+  if (e != nullptr && e->role == Role::kOrderedDict && args->kind == Kind::kTuple && kwargs == nullptr) {
+    return EmuOrderedDict(args);
+  }
   if (e == nullptr || (e->role != Role::kClass && e->role != Role::kJoblibWrapper)) {
     return Refuse(Code::kUnsupported, std::string(how) + " of " + Quote(cls->module, cls->name) + ": not a class we instantiate");
   }
