@@ -40,6 +40,7 @@
 
 #include "estimators/boosting.h"
 #include "estimators/decomposition.h"
+#include "estimators/encoders.h"
 #include "estimators/kmeans.h"
 #include "estimators/linear.h"
 #include "estimators/mlp.h"
@@ -74,7 +75,7 @@ struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
-                             DummyModel, MlpModel, SvmModel>;
+                             DummyModel, MlpModel, SvmModel, CategoricalEncoder, ColumnTransformer>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -329,6 +329,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
     case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
+    case schema::Estimator::CATEGORICAL_ENCODER:
+      return DecodeCategoricalEncoder(*this, r.getCategoricalEncoder(), p);
+    case schema::Estimator::COLUMN_TRANSFORMER:
+      return DecodeColumnTransformer(*this, r.getColumnTransformer(), p, depth);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -252,6 +252,8 @@ class HeaderParser {
       case schema::Estimator::DUMMY:
       case schema::Estimator::MLP:
       case schema::Estimator::SVM:
+      case schema::Estimator::CATEGORICAL_ENCODER:
+      case schema::Estimator::COLUMN_TRANSFORMER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -115,6 +115,14 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.svm.classes", "NuSVR", Family::kSvm},
     {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
     {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
+    // encoders and column transformers
+    {"sklearn.preprocessing._encoders", "OneHotEncoder", Family::kOneHotEncoder},  // 0.20+
+    {"sklearn.preprocessing.data", "OneHotEncoder", Family::kOneHotEncoder},       // <= 0.19 (refused: no categories_)
+    {"sklearn.preprocessing._encoders", "OrdinalEncoder", Family::kOrdinalEncoder},
+    {"sklearn.preprocessing._label", "LabelEncoder", Family::kLabelEncoder},
+    {"sklearn.preprocessing.label", "LabelEncoder", Family::kLabelEncoder},
+    {"sklearn.compose._column_transformer", "ColumnTransformer", Family::kColumnTransformer},
+    {"sklearn.pipeline", "FeatureUnion", Family::kFeatureUnion},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -254,6 +262,11 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
+    case Family::kOneHotEncoder:
+    case Family::kOrdinalEncoder:
+    case Family::kLabelEncoder:
+    case Family::kColumnTransformer:
+    case Family::kFeatureUnion: r = MapEncoders(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -42,6 +42,12 @@ enum class Family : uint8_t {
   kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
   kMlp,               // MLPClassifier, MLPRegressor
   kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
+  // encoders and column transformers (encoders.cc)
+  kOneHotEncoder,
+  kOrdinalEncoder,
+  kLabelEncoder,
+  kColumnTransformer,
+  kFeatureUnion,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -71,6 +77,8 @@ Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, Ma
 Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 Result<estimators::Estimator> MapMlp(const Attrs& a);
 Result<estimators::Estimator> MapSvm(const Attrs& a);
+// kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion (encoders.cc).
+Result<estimators::Estimator> MapEncoders(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 

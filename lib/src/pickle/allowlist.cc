@@ -256,6 +256,20 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.svm.classes", "NuSVR", Role::kClass, "pre-0.22 path"},
     {"sklearn.svm._classes", "OneClassSVM", Role::kClass, "estimator state (libsvm arrays)"},
     {"sklearn.svm.classes", "OneClassSVM", Role::kClass, "pre-0.22 path"},
+    // ---- encoders and column transformers ------------------------------------
+    {"sklearn.preprocessing._encoders", "OneHotEncoder", Role::kClass, "estimator state (categories_)"},
+    {"sklearn.preprocessing.data", "OneHotEncoder", Role::kClass, "pre-0.20 path (refused by the adapter)"},
+    {"sklearn.preprocessing._encoders", "OrdinalEncoder", Role::kClass, "estimator state (categories_)"},
+    {"sklearn.preprocessing._label", "LabelEncoder", Role::kClass, "estimator state (classes_)"},
+    {"sklearn.preprocessing.label", "LabelEncoder", Role::kClass, "pre-0.22 path"},
+    {"sklearn.compose._column_transformer", "ColumnTransformer", Role::kClass, "transformers_ and selectors"},
+    {"sklearn.pipeline", "FeatureUnion", Role::kClass, "transformer_list"},
+    {"builtins", "slice", Role::kClass, "ColumnTransformer column selector, recorded (start, stop, step)"},
+    {"__builtin__", "slice", Role::kClass, "Python 2 name of builtins.slice (protocol 2)"},
+    // transformers_ holds 'passthrough' as FunctionTransformer(func=None) in 1.2+; only that is mapped.
+    {"sklearn.preprocessing._function_transformer", "FunctionTransformer", Role::kClass,
+     "identity transformer of a passthrough column selection"},
+    {"sklearn.preprocessing.function_transformer", "FunctionTransformer", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
