@@ -193,7 +193,13 @@ Result<estimators::Estimator> MapPipeline(const Attrs& a, MapContext& ctx) {
     names.push_back(std::move(name));
     built.push_back(std::move(e));
   }
-  return estimators::BuildPipeline(std::move(names), std::move(built), a.path());
+  // Pipeline.feature_names_in_ is its first step's (a property, not in the state).
+  std::vector<std::string> first_names = built.empty() ? std::vector<std::string>{} : built[0].feature_names;
+  SAFEMODEL_ASSIGN_OR_RETURN(auto pipe, estimators::BuildPipeline(std::move(names), std::move(built), a.path()));
+  if (!first_names.empty() && pipe.NumFeatures() == static_cast<int32_t>(first_names.size())) {
+    SAFEMODEL_RETURN_IF_ERROR(estimators::SetFeatureNames(pipe, std::move(first_names), a.Field("steps[0]")));
+  }
+  return pipe;
 }
 
 // feature_names_in_ (>= 1.0, fitted on a DataFrame whose column names are
