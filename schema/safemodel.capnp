@@ -112,6 +112,9 @@ struct Estimator {
     stacking @28 :StackingModel;
     oneVsRest @29 :OneVsRestModel;
     calibrated @30 :CalibratedModel;
+    # encoders and column transformers
+    categoricalEncoder @31 :CategoricalEncoder;
+    columnTransformer @32 :ColumnTransformerModel;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
@@ -596,4 +599,45 @@ struct Calibrator {
   xMin @5 :Float64;
   xMax @6 :Float64;
   clip @7 :Bool;                # out_of_bounds == "clip" (else "nan")
+}
+
+# ---- encoders and column transformers ----
+
+enum EncoderKind { oneHot @0; ordinal @1; label @2; }
+enum UnknownRule { error @0; ignore @1; infrequentIfExist @2; useEncodedValue @3; }
+
+# OneHotEncoder, OrdinalEncoder, LabelEncoder (one feature, classes_).
+struct CategoricalEncoder {
+  kind @0 :EncoderKind;
+  nFeatures @1 :UInt32;             # = features length
+  handleUnknown @2 :UnknownRule;
+  unknownValue @3 :Float64;         # useEncodedValue (an integer or nan)
+  encodedMissingValue @4 :Float64;  # ordinal: output for a nan category
+  features @5 :List(EncoderFeature);
+}
+
+# One categories_ entry: numbers, or strings followed by None and then nan.
+struct EncoderFeature {
+  numbers @0 :UInt32;               # tensor: f64 [n_categories] (sorted, unique, nan last), or noTensor for strings
+  strings @1 :List(Text);           # string categories in categories_ order
+  hasNone @2 :Bool;                 # string features: None after the strings
+  hasNan @3 :Bool;                  # string features: nan last
+  drop @4 :Int32;                   # drop_idx_ after infrequent grouping, -1 for none
+  infrequent @5 :UInt32;            # tensor: i64 [k] increasing category indices (_infrequent_indices), or noTensor
+}
+
+# ColumnTransformer (transformers_ with selectors resolved to column indices)
+# and FeatureUnion (transformer_list; every part reads all columns).
+struct ColumnTransformerModel {
+  isUnion @0 :Bool;
+  nFeatures @1 :UInt32;             # ColumnTransformer's n_features_in_; 0 for a FeatureUnion
+  parts @2 :List(ColumnPart);
+  remainder @3 :Int32;              # index of the remainder part, -1 for none
+}
+
+struct ColumnPart {
+  name @0 :Text;
+  estimator @1 :Estimator;          # a transformer; an empty pipeline for 'passthrough'
+  columns @2 :UInt32;               # tensor: i64 [k] input column indices, noTensor in a FeatureUnion
+  weight @3 :Float64;               # transformer_weights entry, 1 when none
 }

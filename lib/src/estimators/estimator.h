@@ -41,6 +41,7 @@
 #include "estimators/boosting.h"
 #include "estimators/decomposition.h"
 #include "estimators/ensemble.h"
+#include "estimators/encoders.h"
 #include "estimators/kmeans.h"
 #include "estimators/knn.h"
 #include "estimators/linear.h"
@@ -78,7 +79,7 @@ struct Estimator {
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
                              DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel, VotingModel,
-                             StackingModel, OneVsRestModel, CalibratedModel>;
+                             StackingModel, OneVsRestModel, CalibratedModel, CategoricalEncoder, ColumnTransformer>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

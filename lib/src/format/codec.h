@@ -164,6 +164,12 @@ void Encode(Encoder& enc, const est::MlpModel& m, schema::Estimator::Builder out
 void Encode(Encoder& enc, const est::SvmModel& m, schema::Estimator::Builder out, const std::string& p);
 Result<est::Estimator> DecodeMlp(Decoder& d, schema::MlpModel::Reader r, const std::string& p);
 Result<est::Estimator> DecodeSvm(Decoder& d, schema::SvmModel::Reader r, const std::string& p);
+// Encoders and column transformers (codec_encoders.cc).
+void Encode(Encoder& enc, const est::CategoricalEncoder& m, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::ColumnTransformer& m, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeCategoricalEncoder(Decoder& d, schema::CategoricalEncoder::Reader r, const std::string& p);
+Result<est::Estimator> DecodeColumnTransformer(Decoder& d, schema::ColumnTransformerModel::Reader r,
+                                               const std::string& p, int depth);
 
 Result<est::Estimator> DecodeLinear(Decoder& d, schema::LinearModel::Reader r, const std::string& p);
 Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, const std::string& p);

@@ -336,6 +336,10 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::STACKING: return DecodeStacking(*this, r.getStacking(), p, depth);
     case schema::Estimator::ONE_VS_REST: return DecodeOneVsRest(*this, r.getOneVsRest(), p, depth);
     case schema::Estimator::CALIBRATED: return DecodeCalibrated(*this, r.getCalibrated(), p, depth);
+    case schema::Estimator::CATEGORICAL_ENCODER:
+      return DecodeCategoricalEncoder(*this, r.getCategoricalEncoder(), p);
+    case schema::Estimator::COLUMN_TRANSFORMER:
+      return DecodeColumnTransformer(*this, r.getColumnTransformer(), p, depth);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -259,6 +259,8 @@ class HeaderParser {
       case schema::Estimator::STACKING:
       case schema::Estimator::ONE_VS_REST:
       case schema::Estimator::CALIBRATED:
+      case schema::Estimator::CATEGORICAL_ENCODER:
+      case schema::Estimator::COLUMN_TRANSFORMER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

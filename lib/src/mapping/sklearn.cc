@@ -136,6 +136,14 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.ensemble._stacking", "StackingRegressor", Family::kStacking},
     {"sklearn.multiclass", "OneVsRestClassifier", Family::kOneVsRest},
     {"sklearn.calibration", "CalibratedClassifierCV", Family::kCalibrated},
+    // encoders and column transformers
+    {"sklearn.preprocessing._encoders", "OneHotEncoder", Family::kOneHotEncoder},  // 0.20+
+    {"sklearn.preprocessing.data", "OneHotEncoder", Family::kOneHotEncoder},       // <= 0.19 (refused: no categories_)
+    {"sklearn.preprocessing._encoders", "OrdinalEncoder", Family::kOrdinalEncoder},
+    {"sklearn.preprocessing._label", "LabelEncoder", Family::kLabelEncoder},
+    {"sklearn.preprocessing.label", "LabelEncoder", Family::kLabelEncoder},
+    {"sklearn.compose._column_transformer", "ColumnTransformer", Family::kColumnTransformer},
+    {"sklearn.pipeline", "FeatureUnion", Family::kFeatureUnion},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -206,7 +214,13 @@ Result<estimators::Estimator> MapPipeline(const Attrs& a, MapContext& ctx) {
     names.push_back(std::move(name));
     built.push_back(std::move(e));
   }
-  return estimators::BuildPipeline(std::move(names), std::move(built), a.path());
+  // Pipeline.feature_names_in_ is its first step's (a property, not in the state).
+  std::vector<std::string> first_names = built.empty() ? std::vector<std::string>{} : built[0].feature_names;
+  SAFEMODEL_ASSIGN_OR_RETURN(auto pipe, estimators::BuildPipeline(std::move(names), std::move(built), a.path()));
+  if (!first_names.empty() && pipe.NumFeatures() == static_cast<int32_t>(first_names.size())) {
+    SAFEMODEL_RETURN_IF_ERROR(estimators::SetFeatureNames(pipe, std::move(first_names), a.Field("steps[0]")));
+  }
+  return pipe;
 }
 
 // feature_names_in_ (>= 1.0, fitted on a DataFrame whose column names are
@@ -286,6 +300,11 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
       r = MapMeta(a, *family, ctx);
       --ctx.depth;
       break;
+    case Family::kOneHotEncoder:
+    case Family::kOrdinalEncoder:
+    case Family::kLabelEncoder:
+    case Family::kColumnTransformer:
+    case Family::kFeatureUnion: r = MapEncoders(a, *family, ctx); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

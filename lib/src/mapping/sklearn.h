@@ -50,6 +50,12 @@ enum class Family : uint8_t {
   kStacking,          // StackingClassifier, StackingRegressor
   kOneVsRest,         // OneVsRestClassifier
   kCalibrated,        // CalibratedClassifierCV
+  // encoders and column transformers (encoders.cc)
+  kOneHotEncoder,
+  kOrdinalEncoder,
+  kLabelEncoder,
+  kColumnTransformer,
+  kFeatureUnion,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -86,6 +92,8 @@ Result<estimators::Estimator> MapEnsemble(const Attrs& a, Family family, MapCont
 Result<std::vector<int64_t>> ReadTreeNodeSamples(const pickle::Value* tree, const std::string& where);
 // Meta-estimators: members through MapEstimator (ctx.depth counts the nesting).
 Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
+// kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion (encoders.cc).
+Result<estimators::Estimator> MapEncoders(const Attrs& a, Family family, MapContext& ctx);
 
 }  // namespace safemodel::mapping
 

@@ -313,11 +313,23 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.calibration", "_CalibratedClassifier", Role::kClass, "calibrated_classifiers_[i]: plain object state"},
     {"sklearn.calibration", "_SigmoidCalibration", Role::kClass, "calibrator state (a_, b_)"},
     {"sklearn.isotonic", "IsotonicRegression", Role::kClass, "calibrator state (thresholds)"},
-    {"sklearn.preprocessing._label", "LabelEncoder", Role::kClass, "le_ / _label_encoder state (classes_)"},
-    {"sklearn.preprocessing.label", "LabelEncoder", Role::kClass, "pre-0.22 path"},
     // named_estimators_: a dict subclass, read as the dict it is (never used for predict).
     {"sklearn.utils._bunch", "Bunch", Role::kOrderedDict, "dict subclass: NEWOBJ + SETITEMs make a dict"},
     {"sklearn.utils", "Bunch", Role::kOrderedDict, "pre-1.2 path of the dict subclass"},
+    // ---- encoders and column transformers ------------------------------------
+    {"sklearn.preprocessing._encoders", "OneHotEncoder", Role::kClass, "estimator state (categories_)"},
+    {"sklearn.preprocessing.data", "OneHotEncoder", Role::kClass, "pre-0.20 path (refused by the adapter)"},
+    {"sklearn.preprocessing._encoders", "OrdinalEncoder", Role::kClass, "estimator state (categories_)"},
+    {"sklearn.preprocessing._label", "LabelEncoder", Role::kClass, "estimator state (classes_)"},
+    {"sklearn.preprocessing.label", "LabelEncoder", Role::kClass, "pre-0.22 path"},
+    {"sklearn.compose._column_transformer", "ColumnTransformer", Role::kClass, "transformers_ and selectors"},
+    {"sklearn.pipeline", "FeatureUnion", Role::kClass, "transformer_list"},
+    {"builtins", "slice", Role::kClass, "ColumnTransformer column selector, recorded (start, stop, step)"},
+    {"__builtin__", "slice", Role::kClass, "Python 2 name of builtins.slice (protocol 2)"},
+    // transformers_ holds 'passthrough' as FunctionTransformer(func=None) in 1.2+; only that is mapped.
+    {"sklearn.preprocessing._function_transformer", "FunctionTransformer", Role::kClass,
+     "identity transformer of a passthrough column selection"},
+    {"sklearn.preprocessing.function_transformer", "FunctionTransformer", Role::kClass, "pre-0.22 path"},
 };
 
 }  // namespace
