@@ -47,6 +47,7 @@
 #include "estimators/preprocessing.h"
 #include "estimators/scaler.h"
 #include "estimators/svm.h"
+#include "estimators/text.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
 #include "safemodel/status.h"
@@ -74,7 +75,7 @@ struct Estimator {
   using Model = std::variant<LinearModel, TreeModel, StandardScaler, MinMaxScaler, Pipeline, GaussianNB, DiscreteNB,
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
-                             DummyModel, MlpModel, SvmModel>;
+                             DummyModel, MlpModel, SvmModel, TextVectorizer, TfidfTransformer, DictVectorizer>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).
@@ -105,6 +106,11 @@ struct Estimator {
 // Checks and sets e.feature_names: one name per input column, unique, none
 // empty. kCorruption naming `path` and the offending name.
 Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string_view path);
+
+// True if `e` reads documents, one whole string per row (a text vectorizer,
+// or a Pipeline that starts with one): callers should not split input lines
+// into cells for it.
+bool TakesDocuments(const Estimator& e);
 
 // Largest pipeline nesting depth BuildPipeline accepts (stack bound for the
 // recursive inference calls).

@@ -329,6 +329,9 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::DUMMY: return DecodeDummy(*this, r.getDummy(), p);
     case schema::Estimator::MLP: return DecodeMlp(*this, r.getMlp(), p);
     case schema::Estimator::SVM: return DecodeSvm(*this, r.getSvm(), p);
+    case schema::Estimator::TEXT_VECTORIZER: return DecodeTextVectorizer(*this, r.getTextVectorizer(), p);
+    case schema::Estimator::TFIDF_TRANSFORMER: return DecodeTfidfTransformer(*this, r.getTfidfTransformer(), p);
+    case schema::Estimator::DICT_VECTORIZER: return DecodeDictVectorizer(*this, r.getDictVectorizer(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

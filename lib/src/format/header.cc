@@ -252,6 +252,9 @@ class HeaderParser {
       case schema::Estimator::DUMMY:
       case schema::Estimator::MLP:
       case schema::Estimator::SVM:
+      case schema::Estimator::TEXT_VECTORIZER:
+      case schema::Estimator::TFIDF_TRANSFORMER:
+      case schema::Estimator::DICT_VECTORIZER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

@@ -115,6 +115,12 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.svm.classes", "NuSVR", Family::kSvm},
     {"sklearn.svm._classes", "OneClassSVM", Family::kSvm},
     {"sklearn.svm.classes", "OneClassSVM", Family::kSvm},
+    // text features
+    {"sklearn.feature_extraction.text", "CountVectorizer", Family::kTextVectorizer},
+    {"sklearn.feature_extraction.text", "TfidfVectorizer", Family::kTextVectorizer},
+    {"sklearn.feature_extraction.text", "TfidfTransformer", Family::kTfidfTransformer},
+    {"sklearn.feature_extraction._dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
+    {"sklearn.feature_extraction.dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -254,6 +260,9 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kHistGradientBoosting: r = MapBoosting(a, *family, ctx); break;
     case Family::kMlp: r = MapMlp(a); break;
     case Family::kSvm: r = MapSvm(a); break;
+    case Family::kTextVectorizer:
+    case Family::kTfidfTransformer:
+    case Family::kDictVectorizer: r = MapText(a, *family); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -42,6 +42,9 @@ enum class Family : uint8_t {
   kHistGradientBoosting,  // HistGradientBoosting{Classifier,Regressor}
   kMlp,               // MLPClassifier, MLPRegressor
   kSvm,               // SVC, NuSVC, SVR, NuSVR, OneClassSVM
+  kTextVectorizer,    // CountVectorizer, TfidfVectorizer
+  kTfidfTransformer,
+  kDictVectorizer,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -71,6 +74,8 @@ Result<estimators::Estimator> MapPreprocessing(const Attrs& a, Family family, Ma
 Result<estimators::Estimator> MapBoosting(const Attrs& a, Family family, MapContext& ctx);
 Result<estimators::Estimator> MapMlp(const Attrs& a);
 Result<estimators::Estimator> MapSvm(const Attrs& a);
+// kTextVectorizer, kTfidfTransformer, kDictVectorizer (text.cc).
+Result<estimators::Estimator> MapText(const Attrs& a, Family family);
 
 }  // namespace safemodel::mapping
 
