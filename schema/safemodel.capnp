@@ -115,6 +115,9 @@ struct Estimator {
     # encoders and column transformers
     categoricalEncoder @31 :CategoricalEncoder;
     columnTransformer @32 :ColumnTransformerModel;
+    textVectorizer @33 :TextVectorizer;
+    tfidfTransformer @34 :TfidfTransformer;
+    dictVectorizer @35 :DictVectorizer;
   }
   # scikit-learn's feature_names_in_ (a model fitted on a DataFrame with
   # string column names): one unique name per input column, in order. Empty
@@ -640,4 +643,44 @@ struct ColumnPart {
   estimator @1 :Estimator;          # a transformer; an empty pipeline for 'passthrough'
   columns @2 :UInt32;               # tensor: i64 [k] input column indices, noTensor in a FeatureUnion
   weight @3 :Float64;               # transformer_weights entry, 1 when none
+}
+
+# ---- text features ----
+
+enum TfidfNorm { none @0; l1 @1; l2 @2; }
+enum StripAccents { none @0; ascii @1; unicode @2; }
+
+# tf-idf weighting (TfidfTransformer, TfidfVectorizer's _tfidf).
+struct TfidfWeights {
+  norm @0 :TfidfNorm;
+  useIdf @1 :Bool;
+  smoothIdf @2 :Bool;               # validation only: idf >= 1
+  sublinearTf @3 :Bool;
+  idf @4 :UInt32;                   # tensor: f64 [n_terms] with useIdf, else noTensor
+}
+
+# CountVectorizer, TfidfVectorizer (word analyzer, default token_pattern).
+# Takes one document per row (nFeatures is always 1).
+struct TextVectorizer {
+  tfidf @0 :Bool;                   # TfidfVectorizer
+  lowercase @1 :Bool;
+  stripAccents @2 :StripAccents;
+  ngramMin @3 :UInt32;
+  ngramMax @4 :UInt32;
+  binary @5 :Bool;
+  terms @6 :List(Text);             # vocabulary_ inverted: terms[j] is column j's term
+  stopWords @7 :List(Text);         # sorted, unique
+  weights @8 :TfidfWeights;         # tfidf only
+}
+
+# TfidfTransformer on numeric input.
+struct TfidfTransformer {
+  nFeatures @0 :UInt32;             # 0: any width (use_idf=False before 0.24)
+  weights @1 :TfidfWeights;
+}
+
+# DictVectorizer: rows are dicts {column name: cell}.
+struct DictVectorizer {
+  separator @0 :Text;
+  featureNames @1 :List(Text);      # feature_names_, column order
 }

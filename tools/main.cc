@@ -468,8 +468,14 @@ int Predict(const PredictArgs& a) {
                                  : InputOptions::Header::kAuto;
   in.feature_names = model->feature_names(a.member);
   std::vector<size_t> row_lines;
-  auto x = ReadInputTable(a.input, in, &row_lines);
+  // A text model reads each line as one document (commas are text).
+  auto x = model->takes_documents(a.member) ? ReadDocuments(a.input, in.header == InputOptions::Header::kYes)
+                                            : ReadInputTable(a.input, in, &row_lines);
   if (!x.ok()) return Fail(x.status());
+  if (model->takes_documents(a.member)) {
+    row_lines.clear();
+    for (size_t r = 0; r < x->rows; ++r) row_lines.push_back(r + 1 + (in.header == InputOptions::Header::kYes));
+  }
   auto out = model->Run(*method, *x, a.member);
   if (!out.ok()) return Fail(WithInputPlace(out.status(), a.input, *x, row_lines).Wrap(a.model));
   const std::string csv = FormatCsv(*out);
@@ -560,7 +566,8 @@ int Main(int argc, char** argv) {
   predict->add_option("model", pr.model, "Model file")->required();
   predict->add_option("--input,-i", pr.input,
                       "X: CSV (one row per line; string cells are categories; empty or nan cells are NaN)\n"
-                      "or .npy (1-d or 2-d; numbers, or '<U'/'|S' strings)")
+                      "or .npy (1-d or 2-d; numbers, or '<U'/'|S' strings). For a text model\n"
+                      "(CountVectorizer/TfidfVectorizer first) each line is one whole document")
       ->required()->check(CLI::ExistingFile);
   predict->add_option("--header", pr.header,
                       "Whether CSV line 1 names the columns: auto (default: yes when it holds all of the\n"

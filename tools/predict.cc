@@ -253,6 +253,34 @@ Result<Table> ReadInputTable(const std::string& path, const InputOptions& option
   return t;
 }
 
+Result<Table> ParseDocuments(std::string_view text, const std::string& name, bool skip_first_line) {
+  Table t;
+  t.cols = 1;
+  bool first = true;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (first && skip_first_line) {
+      first = false;
+      continue;
+    }
+    first = false;
+    t.strings.emplace_back(line);
+  }
+  if (t.strings.empty()) return InvalidArgument(name + ": no documents");
+  t.rows = t.strings.size();
+  t.numbers.assign(t.rows, std::nan(""));
+  t.is_string.assign(t.rows, 1);
+  return t;
+}
+
+Result<Table> ReadDocuments(const std::string& path, bool skip_first_line) {
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path, kMaxInputBytes));
+  return ParseDocuments(text, path, skip_first_line);
+}
+
 std::string FormatCsv(const Output& out) {
   std::string s;
   for (size_t r = 0; r < out.rows; ++r) {

@@ -35,6 +35,14 @@ Result<Table> ParseCsv(std::string_view text, const std::string& name, const Inp
 Result<Table> ReadInputTable(const std::string& path, const InputOptions& options = {},
                              std::vector<size_t>* row_lines = nullptr);
 
+// Documents for a model that takes them (Model::takes_documents): each line
+// of the file (CSV or .txt alike, "\n" or "\r\n" ended) is one whole
+// document, commas and quotes included, never split into cells; a final
+// newline does not start another document. A table of one string column.
+// kInvalidArgument for an empty file; --header yes skips line 1.
+Result<Table> ParseDocuments(std::string_view text, const std::string& name, bool skip_first_line = false);
+Result<Table> ReadDocuments(const std::string& path, bool skip_first_line = false);
+
 // One line per row; numbers in shortest round-trip form, labels as stored
 // (strings quoted as CSV needs).
 std::string FormatCsv(const Output& out);

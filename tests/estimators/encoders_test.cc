@@ -94,7 +94,7 @@ TEST(CategoricalEncoder, OneHotWithInfrequentDropAndUnknowns) {
   const std::vector<double> numbers{NAN, 5.0, NAN, 1.0, NAN, 7.0};
   const std::vector<std::string> strings{"green", "5", "blue", "1", "pink", "7"};
   const std::vector<uint8_t> is_string{1, 0, 1, 0, 1, 0};
-  auto y = Transform(*e, TableView{3, 2, numbers, strings, is_string});
+  auto y = Transform(*e, TableView{3, 2, numbers, strings, is_string, {}});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   EXPECT_EQ(y->data, (std::vector<double>{0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0}));
 }
@@ -105,7 +105,7 @@ TEST(CategoricalEncoder, UnknownWithErrorNamesTheCell) {
   const std::vector<double> numbers{NAN, 3.0};
   const std::vector<std::string> strings{"red", "3"};
   const std::vector<uint8_t> is_string{1, 0};
-  auto y = Transform(*e, TableView{1, 2, numbers, strings, is_string});
+  auto y = Transform(*e, TableView{1, 2, numbers, strings, is_string, {}});
   ASSERT_FALSE(y.ok());
   EXPECT_EQ(y.status().code(), Code::kInvalidArgument);
   EXPECT_NE(y.status().message().find("X[0, 1]: unknown category '3'"), std::string::npos) << y.status().message();
@@ -157,7 +157,7 @@ TEST(ColumnTransformer, TransformsRoundTripsThroughTheFile) {
   const std::vector<std::string> strings{"2", "blue", "4.5"};
   const std::vector<uint8_t> is_string{0, 1, 0};
   const std::vector<double> want{0, 1, 0, 0, 1, 0, 9.0};
-  auto y = Transform(e, TableView{1, 3, numbers, strings, is_string});
+  auto y = Transform(e, TableView{1, 3, numbers, strings, is_string, {}});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   EXPECT_EQ(y->data, want);
   safemodel::testing::TempDir dir;

@@ -127,7 +127,7 @@ TEST(MapEncoders, UnknownCategoryWithErrorNamesRowColumnAndValue) {
   const std::vector<double> numbers{NAN, NAN, NAN, NAN};
   const std::vector<std::string> strings{"red", "S", "red", "XXL"};
   const std::vector<uint8_t> is_string{1, 1, 1, 1};
-  auto r = estimators::Transform(e, estimators::TableView{2, 2, numbers, strings, is_string});
+  auto r = estimators::Transform(e, estimators::TableView{2, 2, numbers, strings, is_string, {}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find("X[1, 1]: unknown category 'XXL' in column 1"), std::string::npos)

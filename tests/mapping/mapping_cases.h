@@ -135,13 +135,31 @@ inline bool Close(double got, double want, bool exact) {
   return std::fabs(got - want) <= 1e-9 * std::max(1.0, std::fabs(want));
 }
 
+// X given as {"columns": [names], "cells": [[str or number]]} (text cases):
+// a Table with string cells.
+inline Table TableFromJson(const Json& X) {
+  Table t;
+  t.column_names = X["columns"].get<std::vector<std::string>>();
+  t.rows = X["cells"].size();
+  t.cols = t.rows ? X["cells"][0].size() : t.column_names.size();
+  for (const auto& r : X["cells"]) {
+    for (const auto& c : r) {
+      t.strings.push_back(c.is_string() ? c.get<std::string>() : "");
+      t.is_string.push_back(c.is_string() ? 1 : 0);
+      t.numbers.push_back(c.is_string() ? std::nan("") : JsonNumber(c));
+    }
+  }
+  return t;
+}
+
 // Runs one check (method on X) against scikit-learn's output.
 inline void Check(const Model& model, const Json& X, const Json& check, const std::string& member) {
   size_t rows = 0, cols = 0;
-  const std::vector<double> x = Flatten(X, &rows, &cols);
+  const std::vector<double> x = X.is_object() ? std::vector<double>{} : Flatten(X, &rows, &cols);
   const std::string method = check["method"];
   SCOPED_TRACE(method + (member.empty() ? "" : " member " + member));
-  auto out = model.Run(*MethodFromName(method), x, rows, cols, member);
+  auto out = X.is_object() ? model.Run(*MethodFromName(method), TableFromJson(X), member)
+                           : model.Run(*MethodFromName(method), x, rows, cols, member);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   if (check.contains("labels")) {
     const Json want = FlatLabels(check["labels"]);

@@ -122,6 +122,11 @@ class Model {
   // estimators that read them (encoders); anywhere else they are refused
   // naming the cell.
   Result<Output> Run(Method method, const Table& x, std::string_view member = "") const;
+  // True if the estimator reads documents (a CountVectorizer or
+  // TfidfVectorizer, or a Pipeline starting with one): one whole string per
+  // input row, a Table of one string column. Input readers should then take
+  // each line as a document instead of splitting it into cells.
+  bool takes_documents(std::string_view member = "") const;
   // scikit-learn's feature_names_in_ (empty unless fitted on a DataFrame).
   std::vector<std::string> feature_names(std::string_view member = "") const;
 

@@ -392,7 +392,12 @@ Result<Matrix> Transform(const ColumnTransformer& c, const TableView& x) {
           }
         }
       }
-      TableView sub{x.rows, cols.size(), numbers, strings, is_string};
+      // The part sees its columns' names too, as a DataFrame slice would.
+      std::vector<std::string> names;
+      if (x.column_names.size() == x.cols) {
+        for (int64_t col : cols) names.push_back(x.column_names[static_cast<size_t>(col)]);
+      }
+      TableView sub{x.rows, cols.size(), numbers, strings, is_string, names};
       y = Transform(c.parts[i], sub);
     }
     if (!y.ok()) return y.status().Wrap(ClassNameOf(c) + " part '" + EscapeForTerminal(c.names[i]) + "'");

@@ -144,6 +144,12 @@ std::string Estimator::Describe() const {
                     model);
 }
 
+bool TakesDocuments(const Estimator& e) {
+  return std::visit(Overload{[](const Pipeline& p) { return !p.steps.empty() && TakesDocuments(p.steps.front()); },
+                             []<class T>(const T&) { return std::same_as<T, TextVectorizer>; }},
+                    e.model);
+}
+
 Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Estimator> steps, std::string_view path) {
   std::string p(path);
   if (names.size() != steps.size()) {
@@ -263,7 +269,7 @@ Result<Matrix> Transform(const Estimator& e, MatrixView x) {
 // ---- Table input ----------------------------------------------------------------
 
 Result<Matrix> Transform(const Estimator& e, const TableView& t) {
-  if (!t.HasStrings()) return Transform(e, t.numeric());
+  if (!t.HasStrings() && t.column_names.empty()) return Transform(e, t.numeric());
   return std::visit(Overload{[&](const Pipeline& p) -> Result<Matrix> {
                                if (p.steps.empty()) {
                                  SAFEMODEL_ASSIGN_OR_RETURN(MatrixView x, NumericView(t, "Pipeline"));
@@ -292,7 +298,7 @@ namespace {
 // numbers; any other estimator takes numbers only.
 template <class R>
 Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const Estimator&, MatrixView)) {
-  if (!t.HasStrings()) return fn(e, t.numeric());
+  if (!t.HasStrings() && t.column_names.empty()) return fn(e, t.numeric());
   if (const auto* p = std::get_if<Pipeline>(&e.model); p != nullptr && !p->steps.empty()) {
     if (p->steps.size() == 1) return RunTable(p->steps[0], t, fn);
     SAFEMODEL_ASSIGN_OR_RETURN(Matrix cur, Transform(p->steps[0], t));
@@ -301,6 +307,10 @@ Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const
     }
     return fn(p->steps.back(), cur.view());
   }
+  // A family that reads tables has only transform (routed elsewhere): let
+  // the method refuse itself by name instead of blaming the string cells.
+  const bool reads_tables = std::visit([]<class T>(const T&) { return HasTableTransform<T>; }, e.model);
+  if (reads_tables) return fn(e, t.numeric());
   SAFEMODEL_ASSIGN_OR_RETURN(MatrixView x, NumericView(t, e.ClassName()));
   return fn(e, x);
 }

@@ -51,6 +51,7 @@
 #include "estimators/preprocessing.h"
 #include "estimators/scaler.h"
 #include "estimators/svm.h"
+#include "estimators/text.h"
 #include "estimators/tree.h"
 #include "estimators/types.h"
 #include "safemodel/status.h"
@@ -79,7 +80,8 @@ struct Estimator {
                              KMeans, Decomposition, ColumnScaler, Normalizer, Binarizer, SimpleImputer,
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
                              DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel, VotingModel,
-                             StackingModel, OneVsRestModel, CalibratedModel, CategoricalEncoder, ColumnTransformer>;
+                             StackingModel, OneVsRestModel, CalibratedModel, CategoricalEncoder, ColumnTransformer,
+                             TextVectorizer, TfidfTransformer, DictVectorizer>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).
@@ -110,6 +112,11 @@ struct Estimator {
 // Checks and sets e.feature_names: one name per input column, unique, none
 // empty. kCorruption naming `path` and the offending name.
 Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string_view path);
+
+// True if `e` reads documents, one whole string per row (a text vectorizer,
+// or a Pipeline that starts with one): callers should not split input lines
+// into cells for it.
+bool TakesDocuments(const Estimator& e);
 
 // Largest pipeline nesting depth BuildPipeline accepts (stack bound for the
 // recursive inference calls).

@@ -38,10 +38,13 @@ struct TableView {
   std::span<const double> numbers;
   std::span<const std::string> strings;
   std::span<const uint8_t> is_string;
+  // The columns' names when the input had a header (DictVectorizer's keys),
+  // else empty.
+  std::span<const std::string> column_names;
 
   bool HasStrings() const { return !is_string.empty(); }
   MatrixView numeric() const { return {numbers, rows, cols}; }
-  static TableView Of(MatrixView x) { return {x.rows, x.cols, x.data, {}, {}}; }
+  static TableView Of(MatrixView x) { return {x.rows, x.cols, x.data, {}, {}, {}}; }
 };
 
 // The table as numbers: kInvalidArgument "X[3, 2]: 'red' is not a number

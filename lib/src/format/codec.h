@@ -162,6 +162,13 @@ void Encode(Encoder& enc, const est::Pipeline& pl, schema::Estimator::Builder ou
 // Neural networks and SVMs (codec_mlp.cc, codec_svm.cc).
 void Encode(Encoder& enc, const est::MlpModel& m, schema::Estimator::Builder out, const std::string& p);
 void Encode(Encoder& enc, const est::SvmModel& m, schema::Estimator::Builder out, const std::string& p);
+// Text features (codec_text.cc).
+void Encode(Encoder& enc, const est::TextVectorizer& v, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::TfidfTransformer& t, schema::Estimator::Builder out, const std::string& p);
+void Encode(Encoder& enc, const est::DictVectorizer& d, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeTextVectorizer(Decoder& d, schema::TextVectorizer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeTfidfTransformer(Decoder& d, schema::TfidfTransformer::Reader r, const std::string& p);
+Result<est::Estimator> DecodeDictVectorizer(Decoder& d, schema::DictVectorizer::Reader r, const std::string& p);
 Result<est::Estimator> DecodeMlp(Decoder& d, schema::MlpModel::Reader r, const std::string& p);
 Result<est::Estimator> DecodeSvm(Decoder& d, schema::SvmModel::Reader r, const std::string& p);
 // Encoders and column transformers (codec_encoders.cc).

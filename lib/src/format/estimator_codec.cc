@@ -340,6 +340,9 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
       return DecodeCategoricalEncoder(*this, r.getCategoricalEncoder(), p);
     case schema::Estimator::COLUMN_TRANSFORMER:
       return DecodeColumnTransformer(*this, r.getColumnTransformer(), p, depth);
+    case schema::Estimator::TEXT_VECTORIZER: return DecodeTextVectorizer(*this, r.getTextVectorizer(), p);
+    case schema::Estimator::TFIDF_TRANSFORMER: return DecodeTfidfTransformer(*this, r.getTfidfTransformer(), p);
+    case schema::Estimator::DICT_VECTORIZER: return DecodeDictVectorizer(*this, r.getDictVectorizer(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +

@@ -261,6 +261,9 @@ class HeaderParser {
       case schema::Estimator::CALIBRATED:
       case schema::Estimator::CATEGORICAL_ENCODER:
       case schema::Estimator::COLUMN_TRANSFORMER:
+      case schema::Estimator::TEXT_VECTORIZER:
+      case schema::Estimator::TFIDF_TRANSFORMER:
+      case schema::Estimator::DICT_VECTORIZER:
         // Decoded (and validated) after the tensor hashes are checked.
         out.kind = EstimatorKind::kEstimator;
         return Status::Ok();

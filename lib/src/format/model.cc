@@ -311,8 +311,13 @@ Result<Output> Model::Run(Method method, const Table& x, std::string_view member
     SAFEMODEL_ASSIGN_OR_RETURN(reordered, ByName(x, e->feature_names));
     use = &reordered;
   }
-  est::TableView view{use->rows, use->cols, use->numbers, use->strings, use->is_string};
+  est::TableView view{use->rows, use->cols, use->numbers, use->strings, use->is_string, use->column_names};
   return RunOn(*e, method, view);
+}
+
+bool Model::takes_documents(std::string_view member) const {
+  const est::Estimator* e = FindEstimator(impl_->content, member);
+  return e != nullptr && est::TakesDocuments(*e);
 }
 
 std::vector<std::string> Model::feature_names(std::string_view member) const {

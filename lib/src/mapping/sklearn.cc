@@ -144,6 +144,12 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.preprocessing.label", "LabelEncoder", Family::kLabelEncoder},
     {"sklearn.compose._column_transformer", "ColumnTransformer", Family::kColumnTransformer},
     {"sklearn.pipeline", "FeatureUnion", Family::kFeatureUnion},
+    // text features
+    {"sklearn.feature_extraction.text", "CountVectorizer", Family::kTextVectorizer},
+    {"sklearn.feature_extraction.text", "TfidfVectorizer", Family::kTextVectorizer},
+    {"sklearn.feature_extraction.text", "TfidfTransformer", Family::kTfidfTransformer},
+    {"sklearn.feature_extraction._dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
+    {"sklearn.feature_extraction.dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -305,6 +311,9 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kLabelEncoder:
     case Family::kColumnTransformer:
     case Family::kFeatureUnion: r = MapEncoders(a, *family, ctx); break;
+    case Family::kTextVectorizer:
+    case Family::kTfidfTransformer:
+    case Family::kDictVectorizer: r = MapText(a, *family); break;
     case Family::kPipeline:
       ++ctx.depth;
       r = MapPipeline(a, ctx);

@@ -56,6 +56,9 @@ enum class Family : uint8_t {
   kLabelEncoder,
   kColumnTransformer,
   kFeatureUnion,
+  kTextVectorizer,    // CountVectorizer, TfidfVectorizer
+  kTfidfTransformer,
+  kDictVectorizer,
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -94,6 +97,8 @@ Result<std::vector<int64_t>> ReadTreeNodeSamples(const pickle::Value* tree, cons
 Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
 // kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion (encoders.cc).
 Result<estimators::Estimator> MapEncoders(const Attrs& a, Family family, MapContext& ctx);
+// kTextVectorizer, kTfidfTransformer, kDictVectorizer (text.cc).
+Result<estimators::Estimator> MapText(const Attrs& a, Family family);
 
 }  // namespace safemodel::mapping
 

@@ -330,6 +330,16 @@ constexpr AllowEntry kTable[] = {
     {"sklearn.preprocessing._function_transformer", "FunctionTransformer", Role::kClass,
      "identity transformer of a passthrough column selection"},
     {"sklearn.preprocessing.function_transformer", "FunctionTransformer", Role::kClass, "pre-0.22 path"},
+    // ---- text features ----
+    // sklearn.feature_extraction.text has kept its name in every version.
+    {"sklearn.feature_extraction.text", "CountVectorizer", Role::kClass, "estimator state (vocabulary dict)"},
+    {"sklearn.feature_extraction.text", "TfidfVectorizer", Role::kClass, "estimator state (vocabulary dict)"},
+    {"sklearn.feature_extraction.text", "TfidfTransformer", Role::kClass, "estimator state (idf)"},
+    {"sklearn.feature_extraction._dict_vectorizer", "DictVectorizer", Role::kClass, "estimator state"},
+    {"sklearn.feature_extraction.dict_vectorizer", "DictVectorizer", Role::kClass, "pre-0.22 path"},
+    // TfidfTransformer._idf_diag (< 1.3?): a diagonal CSR matrix, state read as arrays.
+    {"scipy.sparse._csr", "csr_matrix", Role::kClass, "TfidfTransformer._idf_diag (scipy >= 1.8)"},
+    {"scipy.sparse.csr", "csr_matrix", Role::kClass, "TfidfTransformer._idf_diag (scipy < 1.8)"},
 };
 
 }  // namespace
