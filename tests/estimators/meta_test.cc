@@ -73,7 +73,7 @@ TEST(BuildVoting, HardVotesWithWeightsAsBincount) {
   std::vector<double> w{1.0, 1.0, 3.0};
   auto m = Voting(members, w);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
-  auto p = Predict(*m, X());
+  auto p = Predict(*m, TableView::Of(X()));
   ASSERT_TRUE(p.ok());
   // Row 0 (0.5, -1): votes 1, 0, 0 -> weights 1 vs 4 -> "no".
   // Row 3 (0, 0): scores 0, 0.5, 0 -> votes 0, 1, 0 -> "no".
@@ -226,7 +226,7 @@ Result<CalibratedModel> Calibrated(std::vector<std::vector<Calibrator>> cals, bo
 TEST(BuildCalibrated, IsotonicInterpolatesAndClips) {
   auto m = Calibrated({{Iso({-1, 0, 1}, {0.1, 0.4, 0.9})}});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
-  auto p = PredictProba(*m, X());
+  auto p = PredictProba(*m, TableView::Of(X()));
   ASSERT_TRUE(p.ok());
   // Row 0: decision 1.5 -> clipped to 1 -> 0.9; row 3: 0 -> 0.4.
   EXPECT_DOUBLE_EQ(p->at(0, 1), 0.9);

@@ -115,6 +115,13 @@ TEST(MapEncoders, PipelinesFromStringTablesMatchScikitLearn) {
   RunTableCases([](const std::string& n) { return StartsWith(n, "enc_pipe_"); }, 2);
 }
 
+// Stacking, voting, calibration and one-vs-rest over pipelines whose
+// ColumnTransformers read string columns (with unknown categories), and a text
+// column vectorized inside a ColumnTransformer.
+TEST(MapEncoders, MetaEstimatorsAndTextOverStringTablesMatchScikitLearn) {
+  RunTableCases([](const std::string& n) { return StartsWith(n, "enc_mix_"); }, 8);
+}
+
 TEST(MapEncoders, OtherVersionsAndNumpy2MatchScikitLearn) {
   RunTableCases([](const std::string& n) { return StartsWith(n, "enc_v") || StartsWith(n, "enc_numpy2_"); }, 4);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <optional>
 #include <set>
 
 #include "util/text.h"
@@ -91,6 +92,22 @@ template <class T>
 concept HasTableTransform = requires(const T& m, const TableView& x) {
   { Transform(m, x) } -> std::same_as<Result<Matrix>>;
 };
+
+// Families whose members read tables (meta-estimators) declare their other
+// methods on a TableView too.
+template <class T>
+concept HasTablePredict = requires(const T& m, const TableView& x) {
+  { Predict(m, x) } -> std::same_as<Result<Prediction>>;
+};
+#define SAFEMODEL_TABLE_METHOD_CONCEPT(Concept, Fn)             \
+  template <class T>                                            \
+  concept Concept = requires(const T& m, const TableView& x) {  \
+    { Fn(m, x) } -> std::same_as<Result<Matrix>>;               \
+  };
+SAFEMODEL_TABLE_METHOD_CONCEPT(HasTablePredictProba, PredictProba)
+SAFEMODEL_TABLE_METHOD_CONCEPT(HasTableDecisionFunction, DecisionFunction)
+SAFEMODEL_TABLE_METHOD_CONCEPT(HasTableScoreSamples, ScoreSamples)
+#undef SAFEMODEL_TABLE_METHOD_CONCEPT
 
 }  // namespace
 
@@ -213,23 +230,25 @@ Result<Prediction> Predict(const Estimator& e, MatrixView x) {
   return std::visit(Overload{[&](const Pipeline& p) { return Delegate<Prediction>(p, x, Predict, "predict"); },
                              [&]<class T>(const T& m) -> Result<Prediction> {
                                if constexpr (HasPredict<T>) return Predict(m, x);
+                               else if constexpr (HasTablePredict<T>) return Predict(m, TableView::Of(x));
                                else return NoMethod(e, "predict");
                              }},
                     e.model);
 }
 
-#define SAFEMODEL_MATRIX_METHOD(Fn, Concept, name)                                           \
+#define SAFEMODEL_MATRIX_METHOD(Fn, Concept, TableConcept, name)                              \
   Result<Matrix> Fn(const Estimator& e, MatrixView x) {                                      \
     return std::visit(Overload{[&](const Pipeline& p) { return Delegate<Matrix>(p, x, Fn, name); }, \
                                [&]<class T>(const T& m) -> Result<Matrix> {                  \
                                  if constexpr (Concept<T>) return Fn(m, x);                   \
+                                 else if constexpr (TableConcept<T>) return Fn(m, TableView::Of(x)); \
                                  else return NoMethod(e, name);                               \
                                }},                                                           \
                       e.model);                                                              \
   }
-SAFEMODEL_MATRIX_METHOD(PredictProba, HasPredictProba, "predict_proba")
-SAFEMODEL_MATRIX_METHOD(DecisionFunction, HasDecisionFunction, "decision_function")
-SAFEMODEL_MATRIX_METHOD(ScoreSamples, HasScoreSamples, "score_samples")
+SAFEMODEL_MATRIX_METHOD(PredictProba, HasPredictProba, HasTablePredictProba, "predict_proba")
+SAFEMODEL_MATRIX_METHOD(DecisionFunction, HasDecisionFunction, HasTableDecisionFunction, "decision_function")
+SAFEMODEL_MATRIX_METHOD(ScoreSamples, HasScoreSamples, HasTableScoreSamples, "score_samples")
 #undef SAFEMODEL_MATRIX_METHOD
 
 // scikit-learn's classifiers mostly define predict_log_proba as
@@ -242,8 +261,8 @@ Result<Matrix> PredictLogProba(const Estimator& e, MatrixView x) {
                              [&]<class T>(const T& m) -> Result<Matrix> {
                                if constexpr (HasPredictLogProba<T>) {
                                  return PredictLogProba(m, x);
-                               } else if constexpr (HasPredictProba<T>) {
-                                 SAFEMODEL_ASSIGN_OR_RETURN(Matrix p, PredictProba(m, x));
+                               } else if constexpr (HasPredictProba<T> || HasTablePredictProba<T>) {
+                                 SAFEMODEL_ASSIGN_OR_RETURN(Matrix p, PredictProba(e, x));
                                  for (double& v : p.data) v = std::log(v);
                                  return p;
                                } else {
@@ -296,17 +315,22 @@ namespace {
 
 // `fn` on a table: a pipeline's first step reads the table, the last gets
 // numbers; any other estimator takes numbers only.
-template <class R>
-Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const Estimator&, MatrixView)) {
+// `on_table(m, t)` runs a family's own table method when it declares one
+// (meta-estimators hand the table to their members), else gives nullopt.
+template <class R, class OnTable>
+Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const Estimator&, MatrixView),
+                   OnTable on_table) {
   if (!t.HasStrings() && t.column_names.empty()) return fn(e, t.numeric());
   if (const auto* p = std::get_if<Pipeline>(&e.model); p != nullptr && !p->steps.empty()) {
-    if (p->steps.size() == 1) return RunTable(p->steps[0], t, fn);
+    if (p->steps.size() == 1) return RunTable(p->steps[0], t, fn, on_table);
     SAFEMODEL_ASSIGN_OR_RETURN(Matrix cur, Transform(p->steps[0], t));
     for (size_t i = 1; i + 1 < p->steps.size(); ++i) {
       SAFEMODEL_ASSIGN_OR_RETURN(cur, Transform(p->steps[i], cur.view()));
     }
     return fn(p->steps.back(), cur.view());
   }
+  std::optional<Result<R>> own = std::visit([&](const auto& m) { return on_table(m, t); }, e.model);
+  if (own.has_value()) return std::move(*own);
   // A family that reads tables has only transform (routed elsewhere): let
   // the method refuse itself by name instead of blaming the string cells.
   const bool reads_tables = std::visit([]<class T>(const T&) { return HasTableTransform<T>; }, e.model);
@@ -317,16 +341,39 @@ Result<R> RunTable(const Estimator& e, const TableView& t, Result<R> (*fn)(const
 
 }  // namespace
 
+#define SAFEMODEL_ON_TABLE(R, Fn, TableConcept)                                      \
+  []<class T>(const T& m, const TableView& t) -> std::optional<Result<R>> {          \
+    if constexpr (TableConcept<T>) return Fn(m, t);                                  \
+    else return std::nullopt;                                                        \
+  }
+
 Result<Prediction> Predict(const Estimator& e, const TableView& x) {
-  return RunTable<Prediction>(e, x, Predict);
+  return RunTable<Prediction>(e, x, Predict, SAFEMODEL_ON_TABLE(Prediction, Predict, HasTablePredict));
 }
-Result<Matrix> PredictProba(const Estimator& e, const TableView& x) { return RunTable<Matrix>(e, x, PredictProba); }
+Result<Matrix> PredictProba(const Estimator& e, const TableView& x) {
+  return RunTable<Matrix>(e, x, PredictProba, SAFEMODEL_ON_TABLE(Matrix, PredictProba, HasTablePredictProba));
+}
 Result<Matrix> PredictLogProba(const Estimator& e, const TableView& x) {
-  return RunTable<Matrix>(e, x, PredictLogProba);
+  const auto on_table = []<class T>(const T& m, const TableView& t) -> std::optional<Result<Matrix>> {
+    if constexpr (HasTablePredictProba<T>) {
+      Result<Matrix> p = PredictProba(m, t);
+      if (p.ok()) {
+        for (double& v : p->data) v = std::log(v);
+      }
+      return p;
+    } else {
+      return std::nullopt;
+    }
+  };
+  return RunTable<Matrix>(e, x, PredictLogProba, on_table);
 }
 Result<Matrix> DecisionFunction(const Estimator& e, const TableView& x) {
-  return RunTable<Matrix>(e, x, DecisionFunction);
+  return RunTable<Matrix>(e, x, DecisionFunction,
+                          SAFEMODEL_ON_TABLE(Matrix, DecisionFunction, HasTableDecisionFunction));
 }
-Result<Matrix> ScoreSamples(const Estimator& e, const TableView& x) { return RunTable<Matrix>(e, x, ScoreSamples); }
+Result<Matrix> ScoreSamples(const Estimator& e, const TableView& x) {
+  return RunTable<Matrix>(e, x, ScoreSamples, SAFEMODEL_ON_TABLE(Matrix, ScoreSamples, HasTableScoreSamples));
+}
+#undef SAFEMODEL_ON_TABLE
 
 }  // namespace safemodel::estimators

@@ -40,6 +40,11 @@ template <class T>
 concept HasClasses = requires(const T& m) {
   { m.classes } -> std::convertible_to<const LabelValues&>;
 };
+// Multi-output families (trees, neighbours): classes_ per output.
+template <class T>
+concept HasOutputClasses = requires(const T& m) {
+  { m.classes } -> std::convertible_to<const std::vector<LabelValues>&>;
+};
 
 const LabelValues* ClassesOf(const Estimator& e) {
   return std::visit(
@@ -47,7 +52,7 @@ const LabelValues* ClassesOf(const Estimator& e) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, Pipeline>) {
           return m.steps.empty() ? nullptr : ClassesOf(m.steps.back());
-        } else if constexpr (std::is_same_v<T, TreeModel>) {
+        } else if constexpr (HasOutputClasses<T>) {
           return m.classes.size() == 1 ? &m.classes[0] : nullptr;
         } else if constexpr (std::is_same_v<T, VotingModel> || std::is_same_v<T, StackingModel>) {
           return m.classifier ? &m.classes : nullptr;
@@ -104,7 +109,7 @@ Result<Matrix> AsNumbers(Prediction p, std::string_view who) {
   return out;
 }
 
-Result<Matrix> RunMember(const Estimator& e, MemberMethod method, MatrixView x) {
+Result<Matrix> RunMember(const Estimator& e, MemberMethod method, const TableView& x) {
   switch (method) {
     case MemberMethod::kPredict: {
       SAFEMODEL_ASSIGN_OR_RETURN(Prediction p, Predict(e, x));
@@ -122,9 +127,19 @@ Result<Matrix> RunMember(const Estimator& e, MemberMethod method, MatrixView x) 
 Result<int32_t> ProbeWidth(const Estimator& e, MemberMethod method, int32_t n_features) {
   const size_t cols = n_features == kAnyWidth ? 1 : static_cast<size_t>(n_features);
   std::vector<double> zeros(cols, 0.0);
-  auto r = RunMember(e, method, MatrixView{zeros, 1, cols});
-  if (!r.ok()) return r.status();
-  return static_cast<int32_t>(r->cols);
+  auto r = RunMember(e, method, TableView::Of(MatrixView{zeros, 1, cols}));
+  if (r.ok()) return static_cast<int32_t>(r->cols);
+  if (r.status().code() == Code::kUnsupported) return r.status();
+  // A member that reads categories or documents refuses a row of zeros:
+  // its width then follows from its classes (predict_proba: one column per
+  // class; decision_function: one, or one per class beyond two). Predict
+  // checks every member's output width against it.
+  if (method == MemberMethod::kPredict) return 1;
+  if (const LabelValues* c = ClassesOf(e); c != nullptr && LabelCount(*c) >= 2) {
+    const auto k = static_cast<int32_t>(LabelCount(*c));
+    return method == MemberMethod::kPredictProba ? k : (k == 2 ? 1 : k);
+  }
+  return r.status();
 }
 
 bool HasMethod(const Estimator& e, MemberMethod method, int32_t n_features) {
@@ -150,8 +165,11 @@ Result<int32_t> CommonWidth(const std::vector<Estimator>& members, int64_t decla
   return width;
 }
 
-Status CheckX(MatrixView x, int32_t n_features, std::string_view who) {
-  return CheckInput(x, static_cast<size_t>(n_features), FiniteRule::kAllowNaN, who);
+// The members check the values (string cells go to those that read them);
+// here only the shape, and numbers when there are no strings.
+Status CheckX(const TableView& x, int32_t n_features, std::string_view who) {
+  if (!x.HasStrings()) return CheckInput(x.numeric(), static_cast<size_t>(n_features), FiniteRule::kAllowNaN, who);
+  return CheckInput(MatrixView{{}, 0, x.cols}, static_cast<size_t>(n_features), FiniteRule::kAllowNaN, who);
 }
 
 // Sequential sum over members (numpy reduces the stacked axis 0 one member
@@ -175,7 +193,7 @@ Result<Matrix> Average(const std::vector<Matrix>& parts, std::span<const double>
   return out;
 }
 
-Result<std::vector<Matrix>> RunAll(const std::vector<Estimator>& members, MemberMethod method, MatrixView x) {
+Result<std::vector<Matrix>> RunAll(const std::vector<Estimator>& members, MemberMethod method, const TableView& x) {
   std::vector<Matrix> out;
   out.reserve(members.size());
   for (const auto& e : members) {
@@ -282,7 +300,7 @@ int32_t TransformWidth(const VotingModel& m) {
   return m.soft ? n * static_cast<int32_t>(LabelCount(m.classes)) : n;
 }
 
-Result<Matrix> PredictProba(const VotingModel& m, MatrixView x) {
+Result<Matrix> PredictProba(const VotingModel& m, const TableView& x) {
   if (!m.soft) return Unsupported(ClassNameOf(m) + " with voting='hard' has no predict_proba");
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, ClassNameOf(m)));
   SAFEMODEL_ASSIGN_OR_RETURN(auto probas, RunAll(m.estimators, MemberMethod::kPredictProba, x));
@@ -290,7 +308,7 @@ Result<Matrix> PredictProba(const VotingModel& m, MatrixView x) {
   return Average(probas, m.weights);
 }
 
-Result<Prediction> Predict(const VotingModel& m, MatrixView x) {
+Result<Prediction> Predict(const VotingModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, ClassNameOf(m)));
   if (!m.classifier) {
     SAFEMODEL_ASSIGN_OR_RETURN(auto preds, RunAll(m.estimators, MemberMethod::kPredict, x));
@@ -324,7 +342,7 @@ Result<Prediction> Predict(const VotingModel& m, MatrixView x) {
   return Prediction(LabelsAt(m.classes, idx));
 }
 
-Result<Matrix> Transform(const VotingModel& m, MatrixView x) {
+Result<Matrix> Transform(const VotingModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, ClassNameOf(m)));
   if (m.soft && !m.flatten_transform) {
     return Unsupported("VotingClassifier with flatten_transform=False transforms to a 3-d array");
@@ -416,7 +434,7 @@ int32_t TransformWidth(const StackingModel& m) {
   return w;
 }
 
-Result<Matrix> Transform(const StackingModel& m, MatrixView x) {
+Result<Matrix> Transform(const StackingModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, ClassNameOf(m)));
   std::vector<Matrix> parts;
   for (size_t i = 0; i < m.estimators.size(); ++i) {
@@ -435,14 +453,15 @@ Result<Matrix> Transform(const StackingModel& m, MatrixView x) {
     parts.push_back(std::move(out));
   }
   if (m.passthrough) {
+    SAFEMODEL_ASSIGN_OR_RETURN(MatrixView numbers, NumericView(x, ClassNameOf(m) + " (passthrough)"));
     Matrix xs(x.rows, x.cols);
-    xs.data.assign(x.data.begin(), x.data.end());
+    xs.data.assign(numbers.data.begin(), numbers.data.end());
     parts.push_back(std::move(xs));
   }
   return HStack(parts, x.rows);
 }
 
-Result<Prediction> Predict(const StackingModel& m, MatrixView x) {
+Result<Prediction> Predict(const StackingModel& m, const TableView& x) {
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix meta, Transform(m, x));
   SAFEMODEL_ASSIGN_OR_RETURN(Prediction p, Predict(m.final_estimator[0], meta.view()));
   if (!m.classifier) return p;
@@ -458,13 +477,13 @@ Result<Prediction> Predict(const StackingModel& m, MatrixView x) {
   return Prediction(Labels{enc.rows, enc.cols, TakeLabels(m.classes, idx)});
 }
 
-Result<Matrix> PredictProba(const StackingModel& m, MatrixView x) {
+Result<Matrix> PredictProba(const StackingModel& m, const TableView& x) {
   if (!m.classifier) return Unsupported("StackingRegressor has no predict_proba");
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix meta, Transform(m, x));
   return PredictProba(m.final_estimator[0], meta.view());
 }
 
-Result<Matrix> DecisionFunction(const StackingModel& m, MatrixView x) {
+Result<Matrix> DecisionFunction(const StackingModel& m, const TableView& x) {
   if (!m.classifier) return Unsupported("StackingRegressor has no decision_function");
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix meta, Transform(m, x));
   return DecisionFunction(m.final_estimator[0], meta.view());
@@ -527,7 +546,7 @@ std::string Describe(const OneVsRestModel& m) {
 namespace {
 
 // _predict_binary: the decision function, or the positive class' probability.
-Result<std::vector<double>> BinaryScore(const OneVsRestModel& m, size_t i, MatrixView x) {
+Result<std::vector<double>> BinaryScore(const OneVsRestModel& m, size_t i, const TableView& x) {
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix s, RunMember(m.estimators[i], m.score, x));
   const size_t col = m.score == MemberMethod::kDecisionFunction ? 0 : 1;
   if (s.rows != x.rows || s.cols != col + 1) return Corruption(Idx("OneVsRestClassifier", "estimators_", i) + ": not binary");
@@ -538,7 +557,7 @@ Result<std::vector<double>> BinaryScore(const OneVsRestModel& m, size_t i, Matri
 
 }  // namespace
 
-Result<Prediction> Predict(const OneVsRestModel& m, MatrixView x) {
+Result<Prediction> Predict(const OneVsRestModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, "OneVsRestClassifier"));
   const size_t n = x.rows;
   if (!m.multilabel && m.estimators.size() > 1) {
@@ -571,7 +590,7 @@ Result<Prediction> Predict(const OneVsRestModel& m, MatrixView x) {
   return Prediction(Labels{n, k, LabelValues(std::move(ind))});
 }
 
-Result<Matrix> PredictProba(const OneVsRestModel& m, MatrixView x) {
+Result<Matrix> PredictProba(const OneVsRestModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, "OneVsRestClassifier"));
   const size_t n = x.rows, k = m.estimators.size();
   Matrix y(n, k == 1 ? 2 : k);
@@ -597,7 +616,7 @@ Result<Matrix> PredictProba(const OneVsRestModel& m, MatrixView x) {
   return y;
 }
 
-Result<Matrix> DecisionFunction(const OneVsRestModel& m, MatrixView x) {
+Result<Matrix> DecisionFunction(const OneVsRestModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, "OneVsRestClassifier"));
   if (m.score != MemberMethod::kDecisionFunction) return Unsupported("OneVsRestClassifier has no decision_function");
   std::vector<Matrix> parts;
@@ -777,7 +796,7 @@ std::string Describe(const CalibratedModel& m) {
          ", " + (m.isotonic ? "isotonic" : "sigmoid") + ", " + DescribeClasses(m.classes);
 }
 
-Result<Matrix> PredictProba(const CalibratedModel& m, MatrixView x) {
+Result<Matrix> PredictProba(const CalibratedModel& m, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckX(x, m.n_features, "CalibratedClassifierCV"));
   const size_t n = x.rows, k = LabelCount(m.classes);
   Matrix mean(n, k);
@@ -813,7 +832,7 @@ Result<Matrix> PredictProba(const CalibratedModel& m, MatrixView x) {
   return mean;
 }
 
-Result<Prediction> Predict(const CalibratedModel& m, MatrixView x) {
+Result<Prediction> Predict(const CalibratedModel& m, const TableView& x) {
   SAFEMODEL_ASSIGN_OR_RETURN(Matrix p, PredictProba(m, x));
   const size_t k = LabelCount(m.classes);
   std::vector<int32_t> idx(x.rows);

@@ -69,12 +69,12 @@ std::string Describe(const VotingModel& m);
 int32_t TransformWidth(const VotingModel& m);
 // Hard: classes_[argmax(bincount(member predictions, weights))]; soft:
 // classes_[argmax(predict_proba)]; regressor: np.average of the predictions.
-Result<Prediction> Predict(const VotingModel& m, MatrixView x);
+Result<Prediction> Predict(const VotingModel& m, const TableView& x);
 // Soft voting only: np.average of the members' probabilities.
-Result<Matrix> PredictProba(const VotingModel& m, MatrixView x);
+Result<Matrix> PredictProba(const VotingModel& m, const TableView& x);
 // Soft: the members' probabilities side by side; hard: their encoded
 // predictions; regressor: their predictions.
-Result<Matrix> Transform(const VotingModel& m, MatrixView x);
+Result<Matrix> Transform(const VotingModel& m, const TableView& x);
 
 // ---- Stacking -----------------------------------------------------------------
 
@@ -113,12 +113,12 @@ Result<StackingModel> BuildStacking(StackingInput in, std::string_view path);
 std::string ClassNameOf(const StackingModel& m);
 std::string Describe(const StackingModel& m);
 int32_t TransformWidth(const StackingModel& m);
-Result<Prediction> Predict(const StackingModel& m, MatrixView x);
-Result<Matrix> PredictProba(const StackingModel& m, MatrixView x);
-Result<Matrix> DecisionFunction(const StackingModel& m, MatrixView x);
+Result<Prediction> Predict(const StackingModel& m, const TableView& x);
+Result<Matrix> PredictProba(const StackingModel& m, const TableView& x);
+Result<Matrix> DecisionFunction(const StackingModel& m, const TableView& x);
 // The members' outputs side by side (binary predict_proba without its first
 // column), then X when passthrough.
-Result<Matrix> Transform(const StackingModel& m, MatrixView x);
+Result<Matrix> Transform(const StackingModel& m, const TableView& x);
 
 // ---- One-vs-rest --------------------------------------------------------------
 
@@ -152,9 +152,9 @@ Result<OneVsRestModel> BuildOneVsRest(OneVsRestInput in, std::string_view path);
 
 std::string ClassNameOf(const OneVsRestModel& m);
 std::string Describe(const OneVsRestModel& m);
-Result<Prediction> Predict(const OneVsRestModel& m, MatrixView x);
-Result<Matrix> PredictProba(const OneVsRestModel& m, MatrixView x);
-Result<Matrix> DecisionFunction(const OneVsRestModel& m, MatrixView x);
+Result<Prediction> Predict(const OneVsRestModel& m, const TableView& x);
+Result<Matrix> PredictProba(const OneVsRestModel& m, const TableView& x);
+Result<Matrix> DecisionFunction(const OneVsRestModel& m, const TableView& x);
 
 // ---- Calibration --------------------------------------------------------------
 
@@ -204,9 +204,9 @@ Status CheckCalibrator(const Calibrator& c, std::string_view path);
 std::string ClassNameOf(const CalibratedModel& m);
 std::string Describe(const CalibratedModel& m);
 // classes_[argmax(predict_proba)].
-Result<Prediction> Predict(const CalibratedModel& m, MatrixView x);
+Result<Prediction> Predict(const CalibratedModel& m, const TableView& x);
 // Mean over the calibrated classifiers of their calibrated probabilities.
-Result<Matrix> PredictProba(const CalibratedModel& m, MatrixView x);
+Result<Matrix> PredictProba(const CalibratedModel& m, const TableView& x);
 
 }  // namespace safemodel::estimators
 

@@ -27,7 +27,7 @@ def cell(v):
     return None if v != v else v
 
 
-def enc_checks(est, X):
+def enc_checks(est, X, exact=True):
     out = []
     for method in ("predict", "predict_proba", "decision_function", "transform"):
         try:
@@ -37,8 +37,8 @@ def enc_checks(est, X):
         if scipy.sparse.issparse(y):
             y = y.toarray()
         y = np.asarray(y)
-        c = {"member": "", "method": method, "exact": method == "transform"}
-        if method == "predict" and hasattr(final_step(est), "classes_"):
+        c = {"member": "", "method": method, "exact": exact and method == "transform"}
+        if method == "predict" and (hasattr(final_step(est), "classes_") or y.dtype.kind in "iu"):
             c["labels"] = y.tolist()
         else:
             c["numbers"] = clean(y.astype(np.float64).reshape(len(X), -1).tolist())
@@ -46,13 +46,13 @@ def enc_checks(est, X):
     return out
 
 
-def table_case(name, est, X, cls=None, version="1.2.1", **hk):
+def table_case(name, est, X, cls=None, version="1.2.1", exact=True, **hk):
     """A case whose X is a table of strings/numbers (DataFrame: with column names)."""
     files = write_variants(name, est, **hk)
     cols = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
     rows = X.values.tolist() if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=object).tolist()
     entry = {"name": name, "files": files, "class": cls or type(est).__name__, "version": version, "table": True,
-             "X": [[cell(v) for v in (r if isinstance(r, list) else [r])] for r in rows], "checks": enc_checks(est, X)}
+             "X": [[cell(v) for v in (r if isinstance(r, list) else [r])] for r in rows], "checks": enc_checks(est, X, exact)}
     if cols is not None:
         entry["columns"] = cols
     manifest.append(entry)
@@ -126,6 +126,67 @@ table_case("enc_pipe_ct_logistic", pipe, df_t)
 pipe2 = Pipeline([("oh", OneHotEncoder(handle_unknown="ignore")),
                   ("dt", DecisionTreeClassifier(random_state=0))]).fit(Xs, y_enc)
 table_case("enc_pipe_onehot_tree", pipe2, Xs_t)
+
+# Meta-estimators, neighbours, boosting and text vectorizers over string tables:
+# every member reads the table (its ColumnTransformer picks its columns).
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import (AdaBoostClassifier, HistGradientBoostingRegressor, IsolationForest, StackingClassifier,
+                              StackingRegressor, VotingClassifier)
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import Ridge
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+
+
+def oh_ct(**kw):
+    return ColumnTransformer([("oh", OneHotEncoder(handle_unknown="ignore"), ["color", "size"])],
+                             remainder="passthrough", **kw)
+
+
+def ord_ct():
+    return ColumnTransformer([("ord", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
+                               ["color", "size"])], remainder="passthrough")
+
+
+def mix_case(name, est, X):
+    """Floats within the tolerance: their outputs are members' probabilities."""
+    table_case(name, est, X, exact=False)
+
+
+y_mix = np.array(["lo", "mid", "hi"])[(Xn[:, 0] + (Xs[:, 0] == "red") * 2).astype(int) % 3]
+y_mix_reg = Xn[:, 0] * 1.5 - Xn[:, 1] + (Xs[:, 0] == "blue")
+df_u = pd.concat([df_t, pd.DataFrame({"color": ["pink"], "size": ["XL"], "a": [1.0], "b": [2.0]})],
+                 ignore_index=True)
+mix_case("enc_mix_stack_pipes", StackingClassifier(
+    [("lr", Pipeline([("ct", oh_ct()), ("lr", LogisticRegression(max_iter=500))])),
+     ("knn", Pipeline([("ct", ord_ct()), ("knn", KNeighborsClassifier(5, weights="distance"))]))],
+    final_estimator=LogisticRegression()).fit(df, y_mix), df_u)
+mix_case("enc_mix_vote_soft", VotingClassifier(
+    [("knn", Pipeline([("ct", oh_ct()), ("knn", KNeighborsClassifier(7, algorithm="kd_tree"))])),
+     ("dt", Pipeline([("ct", ord_ct()), ("dt", DecisionTreeClassifier(max_depth=4, random_state=0))]))],
+    voting="soft", weights=[2, 1]).fit(df, y_mix), df_u)
+mix_case("enc_mix_vote_hard", VotingClassifier(
+    [("knn", Pipeline([("ct", oh_ct()), ("knn", KNeighborsClassifier(3, algorithm="ball_tree"))])),
+     ("ada", Pipeline([("ct", ord_ct()), ("ada", AdaBoostClassifier(n_estimators=10, random_state=0))])),
+     ("lr", Pipeline([("ct", oh_ct()), ("lr", LogisticRegression(max_iter=500))]))]).fit(df, y_mix), df_u)
+mix_case("enc_mix_calibrated_knn", CalibratedClassifierCV(
+    Pipeline([("ct", oh_ct()), ("knn", KNeighborsClassifier(9))]), method="isotonic", cv=3).fit(df, y_mix), df_u)
+mix_case("enc_mix_ovr_ada", OneVsRestClassifier(
+    Pipeline([("ct", ord_ct()), ("ada", AdaBoostClassifier(n_estimators=8, random_state=0))])).fit(df, y_mix), df_u)
+mix_case("enc_mix_stack_reg", StackingRegressor(
+    [("knn", Pipeline([("ct", oh_ct()), ("knn", KNeighborsRegressor(4))])),
+     ("hgb", Pipeline([("ct", ord_ct()), ("hgb", HistGradientBoostingRegressor(max_iter=15))]))],
+    final_estimator=Ridge()).fit(df, y_mix_reg), df_u)
+mix_case("enc_mix_iforest", Pipeline([("ct", oh_ct()), ("if", IsolationForest(n_estimators=20, random_state=0))])
+           .fit(df), df_u)
+words = np.array("alpha beta gamma delta epsilon zeta eta theta".split())
+df_txt = df.assign(text=[" ".join(words[erng.randint(0, 8, erng.randint(1, 6))]) + ("," if i % 4 else "")
+                         for i in range(n)])
+mix_case("enc_mix_text_ct", Pipeline([("ct", ColumnTransformer([("txt", TfidfVectorizer(), "text"),
+                                                                  ("oh", OneHotEncoder(handle_unknown="ignore"),
+                                                                   ["color"])])),
+                                        ("lr", LogisticRegression(max_iter=500))]).fit(df_txt, y_mix),
+           df_txt.iloc[:30])
 
 # ---- other versions -----------------------------------------------------------------
 
