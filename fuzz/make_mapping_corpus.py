@@ -81,6 +81,39 @@ dump("mlp_p4.pkl", MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_sta
 dump("svc_p4.pkl", SVC(probability=True, random_state=0).fit(np.vstack([X, X]), np.concatenate([y3, y3])))
 dump("svr_p4.pkl", SVR(kernel="poly", degree=2).fit(X, yr))
 
+# Neighbours, isolation forest, AdaBoost, meta-estimators, encoders and text.
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import AdaBoostRegressor, IsolationForest, StackingClassifier, VotingClassifier
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import LabelEncoder, OneHotEncoder, OrdinalEncoder
+
+dump("knn_brute_p4.pkl", KNeighborsClassifier(3, algorithm="brute").fit(X, ys))
+dump("knn_kd_p4.pkl", KNeighborsRegressor(2, algorithm="kd_tree", leaf_size=2, weights="distance").fit(X, yr))
+dump("knn_ball_p5.pkl", KNeighborsClassifier(2, algorithm="ball_tree", leaf_size=3).fit(X, y), protocol=5)
+dump("iforest_p4.pkl", IsolationForest(n_estimators=2, max_samples=6, random_state=0).fit(X))
+dump("ada_p4.pkl", AdaBoostRegressor(n_estimators=2, random_state=0).fit(X, yr))
+dump("vote_p4.pkl", VotingClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())], voting="soft").fit(X, y))
+dump("stack_p4.pkl", StackingClassifier([("lr", LogisticRegression()), ("dt", DecisionTreeClassifier(max_depth=1))],
+                                        final_estimator=LogisticRegression(), cv=2).fit(X, y))
+dump("ovr_p4.pkl", OneVsRestClassifier(LogisticRegression()).fit(X, y3))
+dump("calibrated_p4.pkl", CalibratedClassifierCV(GaussianNB(), method="isotonic", cv=2).fit(X, y))
+cats = np.array([["red", "S"], ["blue", "M"], ["red", "L"], ["green", "S"]], dtype=object)
+dump("onehot_p4.pkl", OneHotEncoder(handle_unknown="ignore", drop="first").fit(cats))
+dump("ordinal_p4.pkl", OrdinalEncoder().fit(cats))
+dump("label_p4.pkl", LabelEncoder().fit(["b", "a", "c"]))
+dump("column_transformer_p4.pkl", ColumnTransformer([("oh", OneHotEncoder(), [0]), ("o", OrdinalEncoder(), [1])],
+                                                    remainder="drop").fit(cats))
+dump("feature_union_p4.pkl", FeatureUnion([("pca", PCA(1)), ("mm", MinMaxScaler())]).fit(X))
+docs = ["the cat sat", "a dog ran", "the dog sat down"]
+dump("count_vec_p4.pkl", CountVectorizer().fit(docs))
+dump("tfidf_vec_p4.pkl", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(docs))
+dump("dict_vec_p4.pkl", DictVectorizer().fit([{"a": 1.0, "b": 2.0}, {"c": 3.0}]))
+
 for f in sorted(os.listdir(out)):
     size = os.path.getsize(os.path.join(out, f))
     assert size < 8192, (f, size)
