@@ -471,4 +471,58 @@ Result<int64_t> Attrs::NumFeatures(bool required) const {
   return Refuse(nullptr, "missing attribute 'n_features_in_' (or the older 'n_features_')");
 }
 
+uint64_t RecordField::Bits(const std::byte* record) const {
+  std::byte b[8] = {};
+  std::memcpy(b, record + offset, size);
+  if (big) std::reverse(b, b + size);
+  uint64_t r = 0;
+  for (uint64_t i = 0; i < size; ++i) r |= static_cast<uint64_t>(b[i]) << (8 * i);
+  return r;
+}
+
+int64_t RecordField::Int(const std::byte* record) const {
+  const uint64_t bits = Bits(record);
+  if (kind == 'i') {
+    const int shift = static_cast<int>(64 - 8 * size);
+    return static_cast<int64_t>(bits << shift) >> shift;
+  }
+  return bits > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(bits);
+}
+
+double RecordField::Float(const std::byte* record) const {
+  const uint64_t bits = Bits(record);
+  if (size == 8) {
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+  }
+  const uint32_t b32 = static_cast<uint32_t>(bits);
+  float f;
+  std::memcpy(&f, &b32, 4);
+  return f;
+}
+
+Result<RecordField> FindRecordField(const Value* nodes, const pickle::DTypeDesc& dt, std::string_view name,
+                                    std::string_view kinds, const std::string& where, bool required) {
+  const pickle::DTypeField* f = dt.Field(name);
+  if (f == nullptr || f->dtype == nullptr) {
+    if (!required) return RecordField{};
+    return Unsupported(Where(nodes, where) + ": node records have no field '" + std::string(name) + "' (dtype " +
+                       EscapeForTerminal(dt.Str()) + ")");
+  }
+  const pickle::DTypeDesc& fd = *f->dtype;
+  const bool size_ok = fd.kind == 'f' ? (fd.itemsize == 4 || fd.itemsize == 8)
+                                      : (fd.itemsize == 1 || fd.itemsize == 2 || fd.itemsize == 4 || fd.itemsize == 8);
+  if (kinds.find(fd.kind) == std::string_view::npos || fd.structured() || !size_ok) {
+    return Unsupported(Where(nodes, where) + ": node field '" + std::string(name) + "' has dtype '" +
+                       EscapeForTerminal(fd.Str()) + "'");
+  }
+  auto end = CheckedAdd(f->offset, fd.itemsize);
+  if (!end || *end > dt.itemsize) {
+    return Corruption(Where(nodes, where) + ": node field '" + std::string(name) + "' lies outside the " +
+                      std::to_string(dt.itemsize) + "-byte record");
+  }
+  return RecordField{true, f->offset, fd.itemsize, fd.kind, fd.byteorder == '>'};
+}
+
 }  // namespace safemodel::mapping

@@ -38,6 +38,29 @@ struct PlainArray {
 };
 Result<PlainArray> ReadPlainArray(const pickle::Value* v, std::string_view what);
 
+// One field of a structured array's record (a tree's node_data, a
+// TreePredictor's nodes, a BinaryTree's node_data): where it lies and how to
+// read it, in any byte order.
+struct RecordField {
+  bool present = false;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  char kind = 'i';
+  bool big = false;
+
+  uint64_t Bits(const std::byte* record) const;
+  // Signed fields sign-extended; unsigned ones past INT64_MAX read as
+  // INT64_MAX (out of range for every builder, which refuses it).
+  int64_t Int(const std::byte* record) const;
+  double Float(const std::byte* record) const;
+};
+// The field `name` of the records of `nodes` (dtype `dt`): of one of `kinds`
+// (numpy kind letters), 1/2/4/8 bytes (floats 4/8), inside the record.
+// Absent: kUnsupported naming the dtype when `required`, else a field with
+// present == false.
+Result<RecordField> FindRecordField(const pickle::Value* nodes, const pickle::DTypeDesc& dt, std::string_view name,
+                                    std::string_view kinds, const std::string& where, bool required);
+
 // Numbers of a numeric array as f64 (f2/f4/f8, ints, bools), C order.
 Result<std::vector<double>> ReadDoubles(const pickle::Value* v, std::string_view what,
                                         std::vector<uint64_t>* shape);

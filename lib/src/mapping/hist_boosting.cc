@@ -27,66 +27,6 @@ Result<est::BoostLoss> ReadHistLoss(const Attrs& a);
 
 namespace {
 
-// One field of the node record: where it is and how to read it.
-struct Field {
-  bool present = false;
-  uint64_t offset = 0;
-  uint64_t size = 0;
-  char kind = 'u';
-  bool big = false;
-
-  uint64_t Bits(const std::byte* rec) const {
-    std::byte b[8] = {};
-    std::memcpy(b, rec + offset, size);
-    if (big) std::reverse(b, b + size);
-    uint64_t r = 0;
-    for (uint64_t i = 0; i < size; ++i) r |= static_cast<uint64_t>(b[i]) << (8 * i);
-    return r;
-  }
-  int64_t Int(const std::byte* rec) const {
-    const uint64_t bits = Bits(rec);
-    if (kind == 'i') {
-      const int shift = static_cast<int>(64 - 8 * size);
-      return static_cast<int64_t>(bits << shift) >> shift;
-    }
-    return bits > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(bits);  // the builder refuses it
-  }
-  double Float(const std::byte* rec) const {
-    const uint64_t bits = Bits(rec);
-    if (size == 8) {
-      double d;
-      std::memcpy(&d, &bits, 8);
-      return d;
-    }
-    const uint32_t b32 = static_cast<uint32_t>(bits);
-    float f;
-    std::memcpy(&f, &b32, 4);
-    return f;
-  }
-};
-
-Result<Field> FindField(const Value* nodes, const pickle::DTypeDesc& dt, std::string_view name, std::string_view kinds,
-                        const std::string& where, bool required) {
-  const pickle::DTypeField* f = dt.Field(name);
-  if (f == nullptr || f->dtype == nullptr) {
-    if (!required) return Field{};
-    return Unsupported(Where(nodes, where) + ": node records have no field '" + std::string(name) + "' (dtype " +
-                       EscapeForTerminal(dt.Str()) + ")");
-  }
-  const pickle::DTypeDesc& fd = *f->dtype;
-  const bool size_ok = fd.kind == 'f' ? (fd.itemsize == 4 || fd.itemsize == 8)
-                                      : (fd.itemsize == 1 || fd.itemsize == 2 || fd.itemsize == 4 || fd.itemsize == 8);
-  if (kinds.find(fd.kind) == std::string_view::npos || fd.structured() || !size_ok) {
-    return Unsupported(Where(nodes, where) + ": node field '" + std::string(name) + "' has dtype '" +
-                       EscapeForTerminal(fd.Str()) + "'");
-  }
-  auto end = CheckedAdd(f->offset, fd.itemsize);
-  if (!end || *end > dt.itemsize) {
-    return Corruption(Where(nodes, where) + ": node field '" + std::string(name) + "' lies outside the " +
-                      std::to_string(dt.itemsize) + "-byte record");
-  }
-  return Field{true, f->offset, fd.itemsize, fd.kind, fd.byteorder == '>'};
-}
 
 // One TreePredictor's columns, owned until the builder has copied them.
 struct OwnedHistTree {
@@ -116,19 +56,19 @@ Status ReadNodes(const Value* nodes, const std::string& nw, OwnedHistTree& out) 
     return Corruption(Where(nodes, nw) + ": " + std::to_string(na.data.size()) + " bytes do not hold " +
                       std::to_string(n) + " records of " + std::to_string(dt.itemsize) + " bytes");
   }
-  SAFEMODEL_ASSIGN_OR_RETURN(Field value, FindField(nodes, dt, "value", "f", nw, true));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field feature, FindField(nodes, dt, "feature_idx", "iu", nw, true));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field threshold, FindField(nodes, dt, "num_threshold", "f", nw, false));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField value, FindRecordField(nodes, dt, "value", "f", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField feature, FindRecordField(nodes, dt, "feature_idx", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField threshold, FindRecordField(nodes, dt, "num_threshold", "f", nw, false));
   if (!threshold.present) {
-    SAFEMODEL_ASSIGN_OR_RETURN(threshold, FindField(nodes, dt, "threshold", "f", nw, true));  // < 0.24
+    SAFEMODEL_ASSIGN_OR_RETURN(threshold, FindRecordField(nodes, dt, "threshold", "f", nw, true));  // < 0.24
   }
-  SAFEMODEL_ASSIGN_OR_RETURN(Field left, FindField(nodes, dt, "left", "iu", nw, true));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field right, FindField(nodes, dt, "right", "iu", nw, true));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field is_leaf, FindField(nodes, dt, "is_leaf", "iub", nw, true));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field missing, FindField(nodes, dt, "missing_go_to_left", "iub", nw, false));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field is_cat, FindField(nodes, dt, "is_categorical", "iub", nw, false));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field bitset_idx, FindField(nodes, dt, "bitset_idx", "iu", nw, is_cat.present));
-  for (const Field* f : {&is_leaf, &missing, &is_cat}) {
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField left, FindRecordField(nodes, dt, "left", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField right, FindRecordField(nodes, dt, "right", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField is_leaf, FindRecordField(nodes, dt, "is_leaf", "iub", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField missing, FindRecordField(nodes, dt, "missing_go_to_left", "iub", nw, false));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField is_cat, FindRecordField(nodes, dt, "is_categorical", "iub", nw, false));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField bitset_idx, FindRecordField(nodes, dt, "bitset_idx", "iu", nw, is_cat.present));
+  for (const RecordField* f : {&is_leaf, &missing, &is_cat}) {
     if (f->present && f->size != 1) return Unsupported(Where(nodes, nw) + ": node flag fields must be one byte");
   }
   out.has_missing = missing.present;

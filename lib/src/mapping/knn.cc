@@ -33,62 +33,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// A field of a node_data record (any offset, size, byte order).
-struct Field {
-  uint64_t offset = 0, size = 0;
-  char kind = 'i';
-  bool big = false;
-  uint64_t Bits(const std::byte* rec) const {
-    std::byte b[8] = {};
-    std::memcpy(b, rec + offset, size);
-    if (big) std::reverse(b, b + size);
-    uint64_t r = 0;
-    for (uint64_t i = 0; i < size; ++i) r |= static_cast<uint64_t>(b[i]) << (8 * i);
-    return r;
-  }
-  int64_t Int(const std::byte* rec) const {
-    const uint64_t bits = Bits(rec);
-    if (kind == 'i') {
-      const int shift = static_cast<int>(64 - 8 * size);
-      return static_cast<int64_t>(bits << shift) >> shift;
-    }
-    return bits > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(bits);
-  }
-  double Float(const std::byte* rec) const {
-    const uint64_t bits = Bits(rec);
-    if (size == 8) {
-      double d;
-      std::memcpy(&d, &bits, 8);
-      return d;
-    }
-    const uint32_t b32 = static_cast<uint32_t>(bits);
-    float f;
-    std::memcpy(&f, &b32, 4);
-    return f;
-  }
-};
-
-Result<Field> FindField(const Value* v, const pickle::DTypeDesc& dt, std::string_view name, std::string_view kinds,
-                        const std::string& where) {
-  const pickle::DTypeField* f = dt.Field(name);
-  if (f == nullptr || f->dtype == nullptr) {
-    return Unsupported(Where(v, where) + ": node records have no field '" + std::string(name) + "' (dtype " +
-                       EscapeForTerminal(dt.Str()) + ")");
-  }
-  const pickle::DTypeDesc& fd = *f->dtype;
-  const bool size_ok = fd.kind == 'f' ? (fd.itemsize == 4 || fd.itemsize == 8)
-                                      : (fd.itemsize == 1 || fd.itemsize == 2 || fd.itemsize == 4 || fd.itemsize == 8);
-  if (kinds.find(fd.kind) == std::string_view::npos || fd.structured() || !size_ok) {
-    return Unsupported(Where(v, where) + ": node field '" + std::string(name) + "' has dtype '" +
-                       EscapeForTerminal(fd.Str()) + "'");
-  }
-  auto end = CheckedAdd(f->offset, fd.itemsize);
-  if (!end || *end > dt.itemsize) {
-    return Corruption(Where(v, where) + ": node field '" + std::string(name) + "' lies outside the " +
-                      std::to_string(dt.itemsize) + "-byte record");
-  }
-  return Field{f->offset, fd.itemsize, fd.kind, fd.byteorder == '>'};
-}
 
 struct OwnedTree {
   std::vector<double> data, bounds, radius;
@@ -187,10 +131,10 @@ Result<OwnedTree> ReadTree(const Attrs& a, est::KnnAlgorithm algo, est::KnnMetri
   }
   const pickle::NdArray& arr = *nd->array;
   const pickle::DTypeDesc& dt = *arr.dtype;
-  SAFEMODEL_ASSIGN_OR_RETURN(Field f_start, FindField(nd, dt, "idx_start", "iu", ndw));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field f_end, FindField(nd, dt, "idx_end", "iu", ndw));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field f_leaf, FindField(nd, dt, "is_leaf", "iub", ndw));
-  SAFEMODEL_ASSIGN_OR_RETURN(Field f_rad, FindField(nd, dt, "radius", "f", ndw));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField f_start, FindRecordField(nd, dt, "idx_start", "iu", ndw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField f_end, FindRecordField(nd, dt, "idx_end", "iu", ndw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField f_leaf, FindRecordField(nd, dt, "is_leaf", "iub", ndw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField f_rad, FindRecordField(nd, dt, "radius", "f", ndw, true));
   const uint64_t count = arr.shape[0];
   auto bytes = CheckedMul(count, dt.itemsize);
   if (!bytes || *bytes != arr.data.size() || dt.itemsize == 0) {

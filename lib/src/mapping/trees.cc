@@ -28,63 +28,6 @@ struct OwnedTree {
   bool has_missing = false;
 };
 
-// A field of the node record: where it is and how to read it.
-struct FieldReader {
-  uint64_t offset = 0;
-  uint64_t size = 0;
-  char kind = 'i';
-  bool big = false;
-
-  uint64_t Bits(const std::byte* record) const {
-    std::byte b[8] = {};
-    std::memcpy(b, record + offset, size);
-    if (big) std::reverse(b, b + size);
-    uint64_t r = 0;
-    for (uint64_t i = 0; i < size; ++i) r |= static_cast<uint64_t>(b[i]) << (8 * i);
-    return r;
-  }
-  int64_t Int(const std::byte* record) const {
-    const uint64_t bits = Bits(record);
-    if (kind == 'i') {
-      const int shift = static_cast<int>(64 - 8 * size);
-      return static_cast<int64_t>(bits << shift) >> shift;
-    }
-    // Unsigned: out-of-range values stay out of range (the builder refuses them).
-    return bits > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(bits);
-  }
-  double Float(const std::byte* record) const {
-    const uint64_t bits = Bits(record);
-    if (size == 8) { double d; std::memcpy(&d, &bits, 8); return d; }
-    const uint32_t b32 = static_cast<uint32_t>(bits);
-    float f;
-    std::memcpy(&f, &b32, 4);
-    return f;
-  }
-};
-
-Result<FieldReader> FindField(const Value* nodes, const pickle::DTypeDesc& dt, std::string_view name,
-                              std::string_view kinds, const std::string& where, bool* present) {
-  const pickle::DTypeField* f = dt.Field(name);
-  if (f == nullptr || f->dtype == nullptr) {
-    if (present != nullptr) { *present = false; return FieldReader{}; }
-    return Unsupported(Where(nodes, where) + ": node records have no field '" + std::string(name) + "' (dtype " +
-                       EscapeForTerminal(dt.Str()) + ")");
-  }
-  if (present != nullptr) *present = true;
-  const pickle::DTypeDesc& fd = *f->dtype;
-  const bool size_ok = fd.kind == 'f' ? (fd.itemsize == 4 || fd.itemsize == 8)
-                                      : (fd.itemsize == 1 || fd.itemsize == 2 || fd.itemsize == 4 || fd.itemsize == 8);
-  if (kinds.find(fd.kind) == std::string_view::npos || fd.structured() || !size_ok) {
-    return Unsupported(Where(nodes, where) + ": node field '" + std::string(name) + "' has dtype '" +
-                       EscapeForTerminal(fd.Str()) + "'");
-  }
-  auto end = CheckedAdd(f->offset, fd.itemsize);
-  if (!end || *end > dt.itemsize) {
-    return Corruption(Where(nodes, where) + ": node field '" + std::string(name) + "' lies outside the " +
-                      std::to_string(dt.itemsize) + "-byte record");
-  }
-  return FieldReader{f->offset, fd.itemsize, fd.kind, fd.byteorder == '>'};
-}
 
 Result<OwnedTree> ReadTree(const Value* t, const std::string& where, int64_t n_features, int64_t n_outputs,
                            const std::vector<int64_t>& n_classes) {
@@ -138,12 +81,13 @@ Result<OwnedTree> ReadTree(const Value* t, const std::string& where, int64_t n_f
                         " node records");
     }
   }
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader left, FindField(nodes, dt, "left_child", "iu", nw, nullptr));
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader right, FindField(nodes, dt, "right_child", "iu", nw, nullptr));
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader feature, FindField(nodes, dt, "feature", "iu", nw, nullptr));
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader threshold, FindField(nodes, dt, "threshold", "f", nw, nullptr));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField left, FindRecordField(nodes, dt, "left_child", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField right, FindRecordField(nodes, dt, "right_child", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField feature, FindRecordField(nodes, dt, "feature", "iu", nw, true));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField threshold, FindRecordField(nodes, dt, "threshold", "f", nw, true));
   OwnedTree out;
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader missing, FindField(nodes, dt, "missing_go_to_left", "uib", nw, &out.has_missing));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField missing, FindRecordField(nodes, dt, "missing_go_to_left", "uib", nw, false));
+  out.has_missing = missing.present;
   if (out.has_missing && missing.size != 1) {
     return Unsupported(Where(nodes, nw) + ": node field 'missing_go_to_left' must be one byte");
   }
@@ -205,7 +149,7 @@ Result<std::vector<int64_t>> ReadTreeNodeSamples(const Value* t, const std::stri
   if (!bytes || *bytes != na.data.size() || dt.itemsize == 0) {
     return Corruption(Where(nodes, nw) + ": the bytes do not hold " + std::to_string(na.shape[0]) + " records");
   }
-  SAFEMODEL_ASSIGN_OR_RETURN(FieldReader f, FindField(nodes, dt, "n_node_samples", "iu", nw, nullptr));
+  SAFEMODEL_ASSIGN_OR_RETURN(RecordField f, FindRecordField(nodes, dt, "n_node_samples", "iu", nw, true));
   std::vector<int64_t> out(na.shape[0]);
   for (uint64_t i = 0; i < out.size(); ++i) out[i] = f.Int(na.data.data() + i * dt.itemsize);
   return out;
