@@ -240,27 +240,6 @@ Status ReadInit(const Attrs& a, est::GradientBoostingInput& in, MapContext& ctx)
                             "estimators)");
 }
 
-// One tree as the columns the tree builder takes, owned.
-struct OwnedColumns {
-  std::vector<int64_t> left, right, feature;
-  std::vector<double> threshold, value;
-  std::vector<uint8_t> missing;
-  std::vector<uint64_t> value_shape;
-  est::TreeArrays Arrays() const { return {left, right, feature, threshold, value, value_shape, missing}; }
-};
-
-OwnedColumns Columns(const est::DecisionTree& t) {
-  OwnedColumns c;
-  c.left.assign(t.left.begin(), t.left.end());
-  c.right.assign(t.right.begin(), t.right.end());
-  c.feature.assign(t.feature.begin(), t.feature.end());
-  c.threshold = t.threshold;
-  c.value = t.value;
-  c.missing = t.missing_go_to_left;
-  c.value_shape = {static_cast<uint64_t>(t.node_count), static_cast<uint64_t>(t.n_outputs),
-                   static_cast<uint64_t>(t.max_classes)};
-  return c;
-}
 
 // estimators_: an object array (n_stages, K) of DecisionTreeRegressor, each
 // mapped by the tree adapter, then gathered into one TreeModel.
@@ -276,7 +255,7 @@ Status ReadStages(const Attrs& a, est::GradientBoostingInput& in, MapContext& ct
   if (!count || *count != v->array->objects.size()) return Corruption(Where(v, where) + ": shape does not match its items");
   SAFEMODEL_RETURN_IF_ERROR(est::CheckCount(where + ".shape[1]", static_cast<int64_t>(std::min<uint64_t>(shape[1], INT64_MAX)), 1));
   in.trees_per_stage = static_cast<int64_t>(shape[1]);
-  std::vector<OwnedColumns> cols;
+  std::vector<TreeColumns> cols;
   cols.reserve(*count);
   for (uint64_t i = 0; i < *count; ++i) {
     const Value* e = v->array->objects[i];
@@ -288,7 +267,7 @@ Status ReadStages(const Attrs& a, est::GradientBoostingInput& in, MapContext& ct
     SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator t, MapEstimator(e, ew, ctx));
     const auto& tm = std::get<est::TreeModel>(t.model);
     if (tm.n_outputs != 1) return Corruption(Where(e, ew) + ": a multi-output tree");
-    cols.push_back(Columns(tm.trees[0]));
+    cols.push_back(ColumnsOf(tm.trees[0], true));
   }
   est::TreeModelInput ti;
   ti.class_name = a.cls();

@@ -21,28 +21,6 @@ namespace est = estimators;
 
 namespace {
 
-// One tree as the columns the tree builder takes, owned.
-struct OwnedColumns {
-  std::vector<int64_t> left, right, feature;
-  std::vector<double> threshold, value;
-  std::vector<uint8_t> missing;
-  std::vector<uint64_t> value_shape;
-  est::TreeArrays Arrays() const { return {left, right, feature, threshold, value, value_shape, missing}; }
-};
-
-OwnedColumns Columns(const est::DecisionTree& t) {
-  OwnedColumns c;
-  c.left.assign(t.left.begin(), t.left.end());
-  c.right.assign(t.right.begin(), t.right.end());
-  c.feature.assign(t.feature.begin(), t.feature.end());
-  c.threshold = t.threshold;
-  c.value = t.value;
-  // The members are walked without NaN (their ensembles refuse it): the
-  // column is dropped so that old and new files build alike.
-  c.value_shape = {static_cast<uint64_t>(t.node_count), static_cast<uint64_t>(t.n_outputs),
-                   static_cast<uint64_t>(t.max_classes)};
-  return c;
-}
 
 Result<const Value*> NeedList(const Attrs& a, std::string_view attr) {
   SAFEMODEL_ASSIGN_OR_RETURN(const Value* v, a.Need(attr));
@@ -56,7 +34,7 @@ Result<const Value*> NeedList(const Attrs& a, std::string_view attr) {
 // classes accepted. `tree_values` receives each member's tree_ (for
 // n_node_samples).
 struct Members {
-  std::vector<OwnedColumns> columns;
+  std::vector<TreeColumns> columns;
   std::vector<const Value*> tree_values;
   std::vector<est::LabelValues> classes;  // classifier members
 };
@@ -81,7 +59,7 @@ Result<Members> ReadMembers(const Attrs& a, std::span<const std::string_view> al
     SAFEMODEL_ASSIGN_OR_RETURN(est::Estimator t, MapEstimator(e, where, ctx));
     const auto& tm = std::get<est::TreeModel>(t.model);
     if (tm.n_outputs != 1) return Corruption(Where(e, where) + ": a multi-output tree");
-    out.columns.push_back(Columns(tm.trees[0]));
+    out.columns.push_back(ColumnsOf(tm.trees[0], false));
     if (!tm.classes.empty()) out.classes.push_back(tm.classes[0]);
     const Value* st = e->state;
     out.tree_values.push_back(st != nullptr && st->kind == Kind::kDict ? st->Get("tree_") : nullptr);

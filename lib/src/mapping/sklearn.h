@@ -93,6 +93,18 @@ Result<estimators::Estimator> MapKnn(const Attrs& a);
 Result<estimators::Estimator> MapEnsemble(const Attrs& a, Family family, MapContext& ctx);
 // A sklearn.tree._tree.Tree's n_node_samples column (trees.cc).
 Result<std::vector<int64_t>> ReadTreeNodeSamples(const pickle::Value* tree, const std::string& where);
+// A built tree's columns again, owned, for the ensembles (boosting stages,
+// AdaBoost and isolation-forest members) that gather mapped trees into one
+// TreeModel. `keep_missing`: keep missing_go_to_left (members walked without
+// NaN drop it, so that old and new files build alike).
+struct TreeColumns {
+  std::vector<int64_t> left, right, feature;
+  std::vector<double> threshold, value;
+  std::vector<uint8_t> missing;
+  std::vector<uint64_t> value_shape;
+  estimators::TreeArrays Arrays() const { return {left, right, feature, threshold, value, value_shape, missing}; }
+};
+TreeColumns ColumnsOf(const estimators::DecisionTree& t, bool keep_missing);
 // Meta-estimators: members through MapEstimator (ctx.depth counts the nesting).
 Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
 // kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion (encoders.cc).

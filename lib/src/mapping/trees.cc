@@ -230,4 +230,17 @@ Result<estimators::Estimator> MapTrees(const Attrs& a, Family family, MapContext
   return estimators::Estimator{std::move(built)};
 }
 
+TreeColumns ColumnsOf(const estimators::DecisionTree& t, bool keep_missing) {
+  TreeColumns c;
+  c.left.assign(t.left.begin(), t.left.end());
+  c.right.assign(t.right.begin(), t.right.end());
+  c.feature.assign(t.feature.begin(), t.feature.end());
+  c.threshold = t.threshold;
+  c.value = t.value;
+  if (keep_missing) c.missing = t.missing_go_to_left;
+  c.value_shape = {static_cast<uint64_t>(t.node_count), static_cast<uint64_t>(t.n_outputs),
+                   static_cast<uint64_t>(t.max_classes)};
+  return c;
+}
+
 }  // namespace safemodel::mapping
