@@ -606,17 +606,22 @@ struct Calibrator {
 
 # ---- encoders and column transformers ----
 
-enum EncoderKind { oneHot @0; ordinal @1; label @2; }
+enum EncoderKind { oneHot @0; ordinal @1; label @2; labelBinarizer @3; }
 enum UnknownRule { error @0; ignore @1; infrequentIfExist @2; useEncodedValue @3; }
 
-# OneHotEncoder, OrdinalEncoder, LabelEncoder (one feature, classes_).
+# OneHotEncoder, OrdinalEncoder, LabelEncoder (one feature, classes_),
+# LabelBinarizer (one feature, classes_; the label fields below).
 struct CategoricalEncoder {
   kind @0 :EncoderKind;
-  nFeatures @1 :UInt32;             # = features length
+  nFeatures @1 :UInt32;             # = features length; LabelBinarizer: 1, or n_classes (multilabel)
   handleUnknown @2 :UnknownRule;
   unknownValue @3 :Float64;         # useEncodedValue (an integer or nan)
   encodedMissingValue @4 :Float64;  # ordinal: output for a nan category
   features @5 :List(EncoderFeature);
+  # LabelBinarizer only (the defaults for the other kinds):
+  yType @6 :LabelBinarizerTarget;   # y_type_ (what fit saw)
+  negLabel @7 :Int64;               # neg_label < pos_label, within +-2^53
+  posLabel @8 :Int64 = 1;
 }
 
 # One categories_ entry: numbers, or strings followed by None and then nan.
@@ -684,3 +689,9 @@ struct DictVectorizer {
   separator @0 :Text;
   featureNames @1 :List(Text);      # feature_names_, column order
 }
+
+# ---- label binarizer ----
+
+# LabelBinarizer.y_type_: binary (1-2 classes) and multiclass (3+) read one
+# column of labels; multilabelIndicator (classes 0..k-1) a k-wide 0/1 matrix.
+enum LabelBinarizerTarget { binary @0; multiclass @1; multilabelIndicator @2; }

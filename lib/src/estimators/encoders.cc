@@ -34,7 +34,8 @@ Status CheckNumericCategories(std::span<const double> v, const std::string& p) {
 // Fills the derived fields of one feature; `p` names categories_[i].
 Status BuildFeature(const EncoderFeatureInput& in, EncoderKind kind, const std::string& path, size_t i,
                     EncoderFeature& f) {
-  const std::string p = Idx(path, kind == EncoderKind::kLabel ? "classes_" : "categories_", i);
+  const bool label = kind == EncoderKind::kLabel || kind == EncoderKind::kLabelBinarizer;
+  const std::string p = Idx(path, label ? "classes_" : "categories_", i);
   f.is_string = in.is_string;
   if (in.is_string) {
     f.strings.assign(in.strings.begin(), in.strings.end());
@@ -150,6 +151,67 @@ Status UnknownError(const CategoricalEncoder& e, const TableView& x, size_t r, s
                          "' in column " + std::to_string(c) + " (" + ClassNameOf(e) + " handle_unknown='error')");
 }
 
+
+constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
+
+std::string_view TargetName(LabelTarget t) {
+  switch (t) {
+    case LabelTarget::kBinary: return "binary";
+    case LabelTarget::kMulticlass: return "multiclass";
+    case LabelTarget::kMultilabel: return "multilabel-indicator";
+  }
+  return "?";
+}
+
+// What LabelBinarizer.fit can leave: classes_ = unique_labels(y) (sorted,
+// unique, integral when numeric: fit refuses 'continuous' targets), y_type_
+// consistent with their count, and __init__'s neg_label < pos_label.
+Status CheckBinarizer(const CategoricalEncoderInput& in, const EncoderFeature& f, const std::string& p) {
+  const std::string cp = p + ".classes_";
+  if (f.is_string) {
+    if (f.has_none || f.has_nan) return Corruption(cp + ": None or nan among the classes");
+    for (size_t j = 1; j < f.strings.size(); ++j) {
+      if (!(f.strings[j - 1] < f.strings[j])) {
+        return Corruption(cp + "[" + std::to_string(j) + "]: '" + EscapeForTerminal(f.strings[j]) + "' after '" +
+                          EscapeForTerminal(f.strings[j - 1]) + "' (classes_ are sorted and unique)");
+      }
+    }
+  } else {
+    for (size_t j = 0; j < f.numbers.size(); ++j) {
+      const double v = f.numbers[j];
+      if (!(std::fabs(v) <= kMaxExactInt) || v != std::floor(v)) {
+        return Corruption(cp + "[" + std::to_string(j) + "]: " + FormatDouble(v) +
+                          " is not an integer (fit refuses continuous targets)");
+      }
+    }
+  }
+  const int32_t n = f.n_categories;
+  const bool count_ok = (in.y_type == LabelTarget::kBinary && n <= 2) ||
+                        (in.y_type == LabelTarget::kMulticlass && n >= 3) ||
+                        (in.y_type == LabelTarget::kMultilabel && n >= 2);
+  if (!count_ok) {
+    return Corruption(p + ".y_type_: '" + std::string(TargetName(in.y_type)) + "' with " + std::to_string(n) +
+                      " classes");
+  }
+  if (in.y_type == LabelTarget::kMultilabel) {
+    for (int32_t j = 0; j < n; ++j) {
+      if (f.is_string || f.numbers[static_cast<size_t>(j)] != j) {
+        return Corruption(cp + "[" + std::to_string(j) + "]: multilabel-indicator classes are 0..n_classes-1");
+      }
+    }
+  }
+  const auto exact = [](int64_t v) { return v >= -(int64_t{1} << 53) && v <= (int64_t{1} << 53); };
+  if (!exact(in.neg_label) || !exact(in.pos_label)) {
+    return Corruption(p + ".neg_label: " + std::to_string(in.neg_label) + " / pos_label " +
+                      std::to_string(in.pos_label) + " beyond +-2^53");
+  }
+  if (in.neg_label >= in.pos_label) {
+    return Corruption(p + ".neg_label: " + std::to_string(in.neg_label) + " is not less than pos_label " +
+                      std::to_string(in.pos_label));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<CategoricalEncoder> BuildCategoricalEncoder(const CategoricalEncoderInput& in, std::string_view path) {
@@ -158,11 +220,17 @@ Result<CategoricalEncoder> BuildCategoricalEncoder(const CategoricalEncoderInput
   e.kind = in.kind;
   if (in.features.empty()) return Corruption(p + ".categories_: no features");
   if (in.features.size() > static_cast<size_t>(kMaxCount)) return LimitExceeded(p + ".categories_: too many features");
-  if (in.n_features_in != -1 && in.n_features_in != static_cast<int64_t>(in.features.size())) {
+  const bool binarizer = in.kind == EncoderKind::kLabelBinarizer;
+  if (!binarizer && in.n_features_in != -1 && in.n_features_in != static_cast<int64_t>(in.features.size())) {
     return Corruption(p + ".n_features_in_: " + std::to_string(in.n_features_in) + " but categories_ has " +
                       std::to_string(in.features.size()) + " features");
   }
-  if (in.kind == EncoderKind::kLabel && in.features.size() != 1) return Corruption(p + ".classes_: one column only");
+  if ((in.kind == EncoderKind::kLabel || binarizer) && in.features.size() != 1) {
+    return Corruption(p + ".classes_: one column only");
+  }
+  if (!binarizer && (in.y_type != LabelTarget::kBinary || in.neg_label != 0 || in.pos_label != 1)) {
+    return Corruption(p + ".y_type_: LabelBinarizer settings on " + ClassNameOf(e));
+  }
   const bool rule_ok = in.handle_unknown == UnknownRule::kError ||
                        (in.kind == EncoderKind::kOneHot && (in.handle_unknown == UnknownRule::kIgnore ||
                                                             in.handle_unknown == UnknownRule::kInfrequentIfExist)) ||
@@ -187,6 +255,19 @@ Result<CategoricalEncoder> BuildCategoricalEncoder(const CategoricalEncoderInput
     e.features.push_back(std::move(f));
   }
   e.width = in.kind == EncoderKind::kOneHot ? static_cast<int32_t>(width) : e.n_features;
+  if (binarizer) {
+    const EncoderFeature& f = e.features[0];
+    SAFEMODEL_RETURN_IF_ERROR(CheckBinarizer(in, f, p));
+    e.y_type = in.y_type;
+    e.neg_label = static_cast<double>(in.neg_label);
+    e.pos_label = static_cast<double>(in.pos_label);
+    e.n_features = in.y_type == LabelTarget::kMultilabel ? f.n_categories : 1;
+    e.width = in.y_type == LabelTarget::kBinary ? 1 : f.n_categories;
+    if (in.n_features_in != -1 && in.n_features_in != e.n_features) {
+      return Corruption(p + ".n_features_in_: " + std::to_string(in.n_features_in) + " but the binarizer reads " +
+                        std::to_string(e.n_features) + " columns");
+    }
+  }
   return e;
 }
 
@@ -195,6 +276,7 @@ std::string ClassNameOf(const CategoricalEncoder& e) {
     case EncoderKind::kOneHot: return "OneHotEncoder";
     case EncoderKind::kOrdinal: return "OrdinalEncoder";
     case EncoderKind::kLabel: return "LabelEncoder";
+    case EncoderKind::kLabelBinarizer: return "LabelBinarizer";
   }
   return "CategoricalEncoder";
 }
@@ -208,8 +290,92 @@ std::string Describe(const CategoricalEncoder& e) {
 
 int32_t TransformWidth(const CategoricalEncoder& e) { return e.width; }
 
+namespace {
+
+std::string Cell(size_t r, size_t c) { return "X[" + std::to_string(r) + ", " + std::to_string(c) + "]"; }
+
+bool IsStringCell(const TableView& x, size_t idx) { return x.HasStrings() && x.is_string[idx] != 0; }
+
+// multilabel-indicator: 0/1 cells, n_classes wide (type_of_target would call
+// other values multiclass-multioutput or continuous and refuse them, or keep
+// them as they are; we refuse them all).
+Result<Matrix> BinarizeIndicator(const CategoricalEncoder& e, const TableView& x) {
+  Matrix out(x.rows, static_cast<size_t>(e.width));
+  for (size_t idx = 0; idx < x.numbers.size(); ++idx) {
+    const double v = x.numbers[idx];
+    if (IsStringCell(x, idx) || !(v == 0 || v == 1)) {
+      const std::string text = IsStringCell(x, idx) ? "'" + EscapeForTerminal(x.strings[idx].substr(0, 40)) + "'"
+                                                    : FormatDouble(v);
+      return InvalidArgument(Cell(idx / x.cols, idx % x.cols) + ": " + text +
+                             " in a multilabel-indicator input (LabelBinarizer takes 0/1 cells)");
+    }
+    out.data[idx] = v == 1 ? e.pos_label : e.neg_label;
+  }
+  return out;
+}
+
+// Whether the batch holds 3 or more distinct labels (type_of_target says
+// multiclass): np.unique over texts when the column has strings, else over
+// the numbers.
+bool ThreeOrMoreLabels(const TableView& x, bool by_text) {
+  std::set<std::string> texts;
+  std::set<double> numbers;
+  for (size_t r = 0; r < x.rows && texts.size() + numbers.size() < 3; ++r) {
+    if (by_text) texts.insert(x.strings[r]);
+    else numbers.insert(x.numbers[r]);
+  }
+  return texts.size() + numbers.size() >= 3;
+}
+
+// label_binarize on one column of labels, as LabelBinarizer.transform
+// calls it (1.2.1).
+Result<Matrix> BinarizeLabels(const CategoricalEncoder& e, const TableView& x) {
+  const EncoderFeature& f = e.features[0];
+  bool by_text = false;
+  for (size_t r = 0; r < x.rows; ++r) by_text = by_text || IsStringCell(x, r);
+  for (size_t r = 0; r < x.rows; ++r) {
+    if (IsStringCell(x, r)) continue;
+    const double v = x.numbers[r];
+    if (!std::isfinite(v)) {
+      return InvalidArgument(Cell(r, 0) + ": " + FormatDouble(v) + " is not a label (input contains NaN or infinity)");
+    }
+    if (!by_text && v != std::floor(v)) {
+      return InvalidArgument(Cell(r, 0) + ": " + FormatDouble(v) +
+                             " is not an integer: LabelBinarizer refuses continuous target data");
+    }
+  }
+  const bool many = ThreeOrMoreLabels(x, by_text);
+  const int32_t n = f.n_categories;
+  Matrix out(x.rows, static_cast<size_t>(e.width));
+  std::fill(out.data.begin(), out.data.end(), e.neg_label);
+  for (size_t r = 0; r < x.rows; ++r) {
+    const int32_t j = Lookup(f, x, r);
+    if (n == 2 && many && j < 0) {
+      const std::string text =
+          IsStringCell(x, r) || by_text ? "'" + EscapeForTerminal(x.strings[r].substr(0, 40)) + "'" : FormatDouble(x.numbers[r]);
+      return InvalidArgument(Cell(r, 0) + ": label " + text +
+                             " was not seen in fit; with 3+ distinct labels scikit-learn 1.2.1 returns 2 columns "
+                             "instead of 1 for a 2-class LabelBinarizer");
+    }
+    if (j < 0) continue;  // unseen labels: a row of neg_label
+    if (n == 1) {
+      if (many) out.at(r, 0) = e.pos_label;  // label_binarize's multiclass path; binary gives neg_label
+    } else if (n == 2) {
+      if (j == 1) out.at(r, 0) = e.pos_label;
+    } else {
+      out.at(r, static_cast<size_t>(j)) = e.pos_label;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Matrix> Transform(const CategoricalEncoder& e, const TableView& x) {
   SAFEMODEL_RETURN_IF_ERROR(CheckTable(x, e.n_features, ClassNameOf(e)));
+  if (e.kind == EncoderKind::kLabelBinarizer) {
+    return e.y_type == LabelTarget::kMultilabel ? BinarizeIndicator(e, x) : BinarizeLabels(e, x);
+  }
   Matrix out(x.rows, static_cast<size_t>(e.width));
   for (size_t r = 0; r < x.rows; ++r) {
     for (size_t c = 0; c < x.cols; ++c) {

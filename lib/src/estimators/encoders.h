@@ -1,6 +1,7 @@
 // Categorical encoders and column transformers, transform only, as
 // scikit-learn 1.2.1 computes them: OneHotEncoder, OrdinalEncoder and
-// LabelEncoder (one struct, CategoricalEncoder), ColumnTransformer and
+// LabelEncoder and LabelBinarizer (one struct, CategoricalEncoder),
+// ColumnTransformer and
 // FeatureUnion (one struct, ColumnTransformer).
 //
 // These read string cells: their Transform takes a TableView (types.h). A
@@ -32,7 +33,10 @@ struct Estimator;
 
 // ---- OneHotEncoder, OrdinalEncoder, LabelEncoder --------------------------------
 
-enum class EncoderKind : uint8_t { kOneHot, kOrdinal, kLabel };
+enum class EncoderKind : uint8_t { kOneHot, kOrdinal, kLabel, kLabelBinarizer };
+// LabelBinarizer.y_type_ (what fit saw): binary and multiclass read one
+// column of labels, multilabel-indicator an n_classes-wide 0/1 matrix.
+enum class LabelTarget : uint8_t { kBinary, kMulticlass, kMultilabel };
 // handle_unknown: kError everywhere; kIgnore and kInfrequentIfExist for
 // one-hot; kUseEncodedValue for ordinal (unknown_value).
 enum class UnknownRule : uint8_t { kError, kIgnore, kInfrequentIfExist, kUseEncodedValue };
@@ -73,6 +77,10 @@ struct CategoricalEncoder {
   double encoded_missing_value = 0;   // ordinal: output for a NaN category (NaN by default)
   std::vector<EncoderFeature> features;
   int32_t width = 0;
+  // LabelBinarizer only (classes_ is features[0]; n_features is 1, or
+  // n_classes for multilabel-indicator): integers, neg_label < pos_label.
+  LabelTarget y_type = LabelTarget::kBinary;
+  double neg_label = 0, pos_label = 1;
 
   CategoricalEncoder() = default;
   CategoricalEncoder(CategoricalEncoder&&) = default;
@@ -90,6 +98,9 @@ struct CategoricalEncoderInput {
   double unknown_value = 0;
   double encoded_missing_value = 0;
   std::vector<EncoderFeatureInput> features;
+  // LabelBinarizer only; the defaults for the other kinds.
+  LabelTarget y_type = LabelTarget::kBinary;
+  int64_t neg_label = 0, pos_label = 1;
 };
 
 // kCorruption: no features, a count mismatch, numeric categories unsorted or
@@ -97,13 +108,25 @@ struct CategoricalEncoderInput {
 // indices out of range / unsorted / repeated, a drop or infrequent setting on
 // an encoder kind that has none, a handle_unknown rule the kind does not have,
 // a non-integral unknown_value other than NaN; more than 2^31 columns is
-// kLimitExceeded.
+// kLimitExceeded. LabelBinarizer: classes_ not sorted and unique (strings by
+// byte order, which is numpy's code point order for UTF-8), a non-integral,
+// infinite or NaN class, None/nan among string classes, a y_type_ its class
+// count cannot have (binary 1-2, multiclass 3+, multilabel-indicator 2+
+// classes 0..k-1), neg_label >= pos_label or either beyond +-2^53, label
+// settings on another kind.
 Result<CategoricalEncoder> BuildCategoricalEncoder(const CategoricalEncoderInput& in, std::string_view path);
 std::string ClassNameOf(const CategoricalEncoder& e);
 std::string Describe(const CategoricalEncoder& e);
 int32_t TransformWidth(const CategoricalEncoder& e);
 // An unknown category with handle_unknown='error' is kInvalidArgument naming
 // the row, column and value; +-inf on a numeric feature too (allow-nan).
+// LabelBinarizer follows label_binarize, which looks at the whole batch:
+// a label not seen in fit gives a row of neg_label; a single-class fit gives
+// neg_label everywhere unless the batch holds 3+ distinct labels (then
+// pos_label where it is the class). kInvalidArgument naming the cell: NaN or
+// inf, a non-integral number in an all-numeric column ('continuous'), a
+// multilabel cell other than 0/1, and a batch of 3+ distinct labels for a
+// 2-class fit (scikit-learn would return 2 columns instead of 1).
 Result<Matrix> Transform(const CategoricalEncoder& e, const TableView& x);
 
 // ---- ColumnTransformer, FeatureUnion ---------------------------------------------

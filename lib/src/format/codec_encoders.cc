@@ -16,6 +16,9 @@ void Encode(Encoder& enc, const est::CategoricalEncoder& m, schema::Estimator::B
   b.setHandleUnknown(static_cast<schema::UnknownRule>(m.handle_unknown));
   b.setUnknownValue(m.unknown_value);
   b.setEncodedMissingValue(m.encoded_missing_value);
+  b.setYType(static_cast<schema::LabelBinarizerTarget>(m.y_type));
+  b.setNegLabel(static_cast<int64_t>(m.neg_label));
+  b.setPosLabel(static_cast<int64_t>(m.pos_label));
   auto feats = b.initFeatures(static_cast<unsigned>(m.features.size()));
   for (unsigned i = 0; i < feats.size(); ++i) {
     const est::EncoderFeature& f = m.features[i];
@@ -64,7 +67,8 @@ void Encode(Encoder& enc, const est::ColumnTransformer& m, schema::Estimator::Bu
 
 Result<est::Estimator> DecodeCategoricalEncoder(Decoder& d, schema::CategoricalEncoder::Reader r,
                                                 const std::string& p) {
-  if (static_cast<unsigned>(r.getKind()) > 2) return Unsupported(p + ": unknown encoder kind");
+  if (static_cast<unsigned>(r.getKind()) > 3) return Unsupported(p + ": unknown encoder kind");
+  if (static_cast<unsigned>(r.getYType()) > 2) return Unsupported(p + ": unknown yType");
   if (static_cast<unsigned>(r.getHandleUnknown()) > 3) return Unsupported(p + ": unknown handleUnknown rule");
   est::CategoricalEncoderInput in;
   in.kind = static_cast<est::EncoderKind>(r.getKind());
@@ -72,6 +76,9 @@ Result<est::Estimator> DecodeCategoricalEncoder(Decoder& d, schema::CategoricalE
   in.handle_unknown = static_cast<est::UnknownRule>(r.getHandleUnknown());
   in.unknown_value = r.getUnknownValue();
   in.encoded_missing_value = r.getEncodedMissingValue();
+  in.y_type = static_cast<est::LabelTarget>(r.getYType());
+  in.neg_label = r.getNegLabel();
+  in.pos_label = r.getPosLabel();
   auto feats = r.getFeatures();
   // Owned storage the input spans borrow.
   std::vector<std::vector<double>> numbers(feats.size());

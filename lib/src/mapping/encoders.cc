@@ -1,5 +1,5 @@
 // Adapters of the encoders and column transformers: OneHotEncoder (0.20+
-// categories_ layout), OrdinalEncoder, LabelEncoder, ColumnTransformer,
+// categories_ layout), OrdinalEncoder, LabelEncoder, LabelBinarizer, ColumnTransformer,
 // FeatureUnion. Column selectors of ColumnTransformer are resolved to
 // indices here (names through feature_names_in_), the builder checks them.
 #include <algorithm>
@@ -201,6 +201,60 @@ Result<estimators::Estimator> MapCategorical(const Attrs& a, Family family) {
     f.infrequent = infrequent[i];
     in.features.push_back(f);
   }
+  SAFEMODEL_ASSIGN_OR_RETURN(auto built, estimators::BuildCategoricalEncoder(in, a.path()));
+  return estimators::Estimator{std::move(built)};
+}
+
+// ---- LabelBinarizer ----------------------------------------------------------
+
+// neg_label / pos_label: ints (floats holding integers in pickles older than
+// 1.2's parameter validation).
+Result<int64_t> ReadLabelSetting(const Attrs& a, std::string_view attr) {
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* v, a.Need(attr));
+  SAFEMODEL_ASSIGN_OR_RETURN(double d, ReadNumber(v, a.Field(attr)));
+  if (!(std::fabs(d) <= 9007199254740992.0) || d != std::floor(d)) {
+    return Corruption(Where(v, a.Field(attr)) + ": " + estimators::FormatDouble(d) + " is not an integer within +-2^53");
+  }
+  return static_cast<int64_t>(d);
+}
+
+// The same state in every version 0.18-1.9: classes_, y_type_, neg_label,
+// pos_label, sparse_output (sparse_input_ only matters to inverse_transform).
+Result<estimators::Estimator> MapLabelBinarizer(const Attrs& a) {
+  estimators::CategoricalEncoderInput in;
+  in.kind = estimators::EncoderKind::kLabelBinarizer;
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* v, a.Need("classes_"));
+  SAFEMODEL_ASSIGN_OR_RETURN(auto c, ReadCategories(v, a.Field("classes_")));
+  SAFEMODEL_ASSIGN_OR_RETURN(const Value* tv, a.Need("y_type_"));
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string y_type, ReadStr(tv, a.Field("y_type_")));
+  if (y_type == "binary") {
+    in.y_type = estimators::LabelTarget::kBinary;
+  } else if (y_type == "multiclass") {
+    in.y_type = estimators::LabelTarget::kMulticlass;
+  } else if (y_type == "multilabel-indicator") {
+    in.y_type = estimators::LabelTarget::kMultilabel;
+  } else {
+    return Corruption(Where(tv, a.Field("y_type_")) + ": '" + EscapeForTerminal(y_type) +
+                      "' is not a target LabelBinarizer.fit accepts (binary, multiclass, multilabel-indicator)");
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(in.neg_label, ReadLabelSetting(a, "neg_label"));
+  SAFEMODEL_ASSIGN_OR_RETURN(in.pos_label, ReadLabelSetting(a, "pos_label"));
+  if (const Value* sv = a.Get("sparse_output"); sv != nullptr) {
+    SAFEMODEL_ASSIGN_OR_RETURN(bool sparse, ReadBool(sv, a.Field("sparse_output")));
+    // fit refuses this pair; our output is dense either way.
+    if (sparse && (in.pos_label == 0 || in.neg_label != 0)) {
+      return Corruption(Where(sv, a.Field("sparse_output")) + ": sparse output with neg_label " +
+                        std::to_string(in.neg_label) + ", pos_label " + std::to_string(in.pos_label) +
+                        " (fit needs neg_label 0 and a non-zero pos_label)");
+    }
+  }
+  estimators::EncoderFeatureInput f;
+  f.is_string = c.is_string;
+  f.numbers = c.numbers;
+  f.strings = c.strings;
+  f.has_none = c.has_none;
+  f.has_nan = c.has_nan;
+  in.features.push_back(f);
   SAFEMODEL_ASSIGN_OR_RETURN(auto built, estimators::BuildCategoricalEncoder(in, a.path()));
   return estimators::Estimator{std::move(built)};
 }
@@ -433,6 +487,7 @@ Result<estimators::Estimator> MapColumns(const Attrs& a, Family family, MapConte
 
 Result<estimators::Estimator> MapEncoders(const Attrs& a, Family family, MapContext& ctx) {
   if (family == Family::kColumnTransformer || family == Family::kFeatureUnion) return MapColumns(a, family, ctx);
+  if (family == Family::kLabelBinarizer) return MapLabelBinarizer(a);
   return MapCategorical(a, family);
 }
 

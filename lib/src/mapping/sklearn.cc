@@ -150,6 +150,9 @@ constexpr ClassEntry kClasses[] = {
     {"sklearn.feature_extraction.text", "TfidfTransformer", Family::kTfidfTransformer},
     {"sklearn.feature_extraction._dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
     {"sklearn.feature_extraction.dict_vectorizer", "DictVectorizer", Family::kDictVectorizer},
+    // label binarizer
+    {"sklearn.preprocessing._label", "LabelBinarizer", Family::kLabelBinarizer},
+    {"sklearn.preprocessing.label", "LabelBinarizer", Family::kLabelBinarizer},
 };
 
 Result<estimators::Estimator> MapStandardScaler(const Attrs& a) {
@@ -310,7 +313,8 @@ Result<estimators::Estimator> MapEstimator(const Value* obj, const std::string& 
     case Family::kOrdinalEncoder:
     case Family::kLabelEncoder:
     case Family::kColumnTransformer:
-    case Family::kFeatureUnion: r = MapEncoders(a, *family, ctx); break;
+    case Family::kFeatureUnion:
+    case Family::kLabelBinarizer: r = MapEncoders(a, *family, ctx); break;
     case Family::kTextVectorizer:
     case Family::kTfidfTransformer:
     case Family::kDictVectorizer: r = MapText(a, *family); break;

@@ -59,6 +59,7 @@ enum class Family : uint8_t {
   kTextVectorizer,    // CountVectorizer, TfidfVectorizer
   kTfidfTransformer,
   kDictVectorizer,
+  kLabelBinarizer,    // encoders.cc (a CategoricalEncoder)
 };
 
 // The family of an estimator class under any of its module paths (current
@@ -107,7 +108,8 @@ struct TreeColumns {
 TreeColumns ColumnsOf(const estimators::DecisionTree& t, bool keep_missing);
 // Meta-estimators: members through MapEstimator (ctx.depth counts the nesting).
 Result<estimators::Estimator> MapMeta(const Attrs& a, Family family, MapContext& ctx);
-// kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion (encoders.cc).
+// kOneHotEncoder, kOrdinalEncoder, kLabelEncoder, kColumnTransformer, kFeatureUnion, kLabelBinarizer
+// (encoders.cc).
 Result<estimators::Estimator> MapEncoders(const Attrs& a, Family family, MapContext& ctx);
 // kTextVectorizer, kTfidfTransformer, kDictVectorizer (text.cc).
 Result<estimators::Estimator> MapText(const Attrs& a, Family family);
