@@ -106,6 +106,8 @@ cats = np.array([["red", "S"], ["blue", "M"], ["red", "L"], ["green", "S"]], dty
 dump("onehot_p4.pkl", OneHotEncoder(handle_unknown="ignore", drop="first").fit(cats))
 dump("ordinal_p4.pkl", OrdinalEncoder().fit(cats))
 dump("label_p4.pkl", LabelEncoder().fit(["b", "a", "c"]))
+from sklearn.preprocessing import LabelBinarizer
+dump("label_binarizer_p4.pkl", LabelBinarizer(neg_label=-1).fit(["b", "a", "c"]))
 dump("column_transformer_p4.pkl", ColumnTransformer([("oh", OneHotEncoder(), [0]), ("o", OrdinalEncoder(), [1])],
                                                     remainder="drop").fit(cats))
 dump("feature_union_p4.pkl", FeatureUnion([("pca", PCA(1)), ("mm", MinMaxScaler())]).fit(X))

@@ -532,13 +532,14 @@ refuse("pipeline_steps_str", M["pipe_logreg"][0],
 refuse("minmax_no_clip_1_2", M["minmax"][0], state=set_attr("clip", KeyError))
 
 # ---- per-family case files ---------------------------------------------------
-# Each tests/mapping/cases/*.py runs here, in this module's namespace: it adds
-# its models with case(...) and its broken files with refuse(...).
+# Each tests/mapping/cases/*.py runs here, in a copy of this module's
+# namespace (its own names stay its own): it adds its models with case(...)
+# and its broken files with refuse(...).
 CASES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 for path in sorted(os.listdir(CASES_DIR)):
     if path.endswith(".py"):
         with open(os.path.join(CASES_DIR, path)) as f:
-            exec(compile(f.read(), os.path.join(CASES_DIR, path), "exec"), globals())
+            exec(compile(f.read(), os.path.join(CASES_DIR, path), "exec"), dict(globals()))
 
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f)
