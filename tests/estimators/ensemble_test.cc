@@ -10,20 +10,12 @@
 
 #include "estimators/estimator.h"
 #include "smdl_roundtrip.h"
+#include "estimators/estimator_test_util.h"
 
 namespace safemodel::estimators {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-#define EXPECT_REFUSED(expr, want_code, substr)                                            \
-  do {                                                                                     \
-    auto _r = (expr);                                                                      \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                           \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                    \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                       \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;    \
-  } while (0)
 
 // A stump over its input column `f`: x[f] <= 0.5 goes left. Values per node
 // (value_shape [3, 1, k]).

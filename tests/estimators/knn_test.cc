@@ -13,21 +13,12 @@
 
 #include "estimators/estimator.h"
 #include "estimators/smdl_roundtrip.h"
+#include "estimators/estimator_test_util.h"
 
 namespace safemodel::estimators {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
-#define EXPECT_REFUSED(expr, want_code, substr)                                              \
-  do {                                                                                       \
-    auto _r = (expr);                                                                        \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                             \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                      \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                        \
-        << "message: " << _r.status().message() << "\nexpected to contain: " << substr;      \
-  } while (0)
 
 // One feature: x = 0, 2, 2, 4, -2 with classes 0, 1, 2, 1, 0. A kd tree of
 // three nodes: the root [0, 5), leaves [0, 2) and [2, 5) over idx_array

@@ -16,20 +16,12 @@
 #include "safemodel/model.h"
 #include "smdl_roundtrip.h"
 #include "test_util.h"
+#include "estimators/estimator_test_util.h"
 
 namespace safemodel::estimators {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-#define EXPECT_REFUSED(expr, want_code, substr)                                            \
-  do {                                                                                     \
-    auto _r = (expr);                                                                      \
-    ASSERT_FALSE(_r.ok()) << "accepted: " #expr;                                           \
-    EXPECT_EQ(_r.status().code(), want_code) << _r.status().ToString();                    \
-    EXPECT_NE(_r.status().message().find(substr), std::string::npos)                       \
-        << _r.status().message();                                                          \
-  } while (0)
 
 struct Vocab {
   std::vector<std::string> terms;
