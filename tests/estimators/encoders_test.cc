@@ -8,6 +8,7 @@
 
 #include "estimators/estimator.h"
 #include "smdl_roundtrip.h"
+#include "estimators/estimator_test_util.h"
 
 namespace safemodel::estimators {
 namespace {
@@ -27,59 +28,55 @@ CategoricalEncoderInput OneHot() {
   return in;
 }
 
-void ExpectRefused(const CategoricalEncoderInput& in, Code code, const std::string& part) {
-  auto r = BuildCategoricalEncoder(in, "enc");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), code);
-  EXPECT_NE(r.status().message().find(part), std::string::npos) << r.status().message();
-}
+// The builder refuses `in` with `code`, naming `part`.
+#define EXPECT_ENCODER_REFUSED(in, code, part) EXPECT_REFUSED(BuildCategoricalEncoder(in, "enc"), code, part)
 
 TEST(BuildCategoricalEncoder, RefusesEachBrokenField) {
   auto in = OneHot();
   in.features.clear();
-  ExpectRefused(in, Code::kCorruption, "enc.categories_: no features");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_: no features");
   in = OneHot();
   in.n_features_in = 3;
-  ExpectRefused(in, Code::kCorruption, "enc.n_features_in_: 3");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.n_features_in_: 3");
   const std::vector<double> unsorted{2.0, 1.0};
   in = OneHot();
   in.features[1].numbers = unsorted;
-  ExpectRefused(in, Code::kCorruption, "enc.categories_[1][1]: 1 after 2");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_[1][1]: 1 after 2");
   const std::vector<double> nan_first{NAN, 1.0};
   in.features[1].numbers = nan_first;
-  ExpectRefused(in, Code::kCorruption, "enc.categories_[1][0]: nan before the end");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_[1][0]: nan before the end");
   const std::vector<double> inf{1.0, INFINITY};
   in.features[1].numbers = inf;
-  ExpectRefused(in, Code::kCorruption, "enc.categories_[1][1]: inf is not finite");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_[1][1]: inf is not finite");
   const std::vector<std::string> twice{"a", "b", "a"};
   in = OneHot();
   in.features[0].strings = twice;
-  ExpectRefused(in, Code::kCorruption, "enc.categories_[0][2]: 'a' appears twice");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_[0][2]: 'a' appears twice");
   in = OneHot();
   in.features[1].numbers = {};
-  ExpectRefused(in, Code::kCorruption, "enc.categories_[1]: no categories");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.categories_[1]: no categories");
   in = OneHot();
   in.features[0].drop = 3;
-  ExpectRefused(in, Code::kCorruption, "enc.drop_idx_[0]: 3 out of range [0, 3)");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.drop_idx_[0]: 3 out of range [0, 3)");
   const std::vector<int64_t> bad_inf{2, 1};
   in = OneHot();
   in.features[0].infrequent = bad_inf;
-  ExpectRefused(in, Code::kCorruption, "enc._infrequent_indices[0][1]: 1 out of range");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc._infrequent_indices[0][1]: 1 out of range");
   in = OneHot();
   in.kind = EncoderKind::kOrdinal;
   in.features[0].drop = 0;
-  ExpectRefused(in, Code::kCorruption, "drop or infrequent categories on an encoder that has none");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "drop or infrequent categories on an encoder that has none");
   in = OneHot();
   in.handle_unknown = UnknownRule::kUseEncodedValue;
-  ExpectRefused(in, Code::kCorruption, "enc.handle_unknown");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.handle_unknown");
   in = OneHot();
   in.kind = EncoderKind::kOrdinal;
   in.handle_unknown = UnknownRule::kUseEncodedValue;
   in.unknown_value = 0.5;
-  ExpectRefused(in, Code::kCorruption, "enc.unknown_value: 0.5");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.unknown_value: 0.5");
   in = OneHot();
   in.kind = EncoderKind::kLabel;
-  ExpectRefused(in, Code::kCorruption, "enc.classes_: one column only");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "enc.classes_: one column only");
 }
 
 TEST(CategoricalEncoder, OneHotWithInfrequentDropAndUnknowns) {

@@ -9,6 +9,7 @@
 
 #include "estimators/estimator.h"
 #include "smdl_roundtrip.h"
+#include "estimators/estimator_test_util.h"
 
 namespace safemodel::estimators {
 namespace {
@@ -31,12 +32,8 @@ CategoricalEncoderInput Binarizer(std::span<const std::string> strings, std::spa
   return in;
 }
 
-void ExpectRefused(const CategoricalEncoderInput& in, Code code, const std::string& part) {
-  auto r = BuildCategoricalEncoder(in, "lb");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), code);
-  EXPECT_NE(r.status().message().find(part), std::string::npos) << r.status().message();
-}
+// The builder refuses `in` with `code`, naming `part`.
+#define EXPECT_ENCODER_REFUSED(in, code, part) EXPECT_REFUSED(BuildCategoricalEncoder(in, "lb"), code, part)
 
 TEST(BuildLabelBinarizer, AcceptsWhatFitLeaves) {
   auto e = BuildCategoricalEncoder(Binarizer(kAnimals, {}), "lb");
@@ -55,64 +52,64 @@ TEST(BuildLabelBinarizer, AcceptsWhatFitLeaves) {
 
 TEST(BuildLabelBinarizer, RefusesUnsortedOrRepeatedClasses) {
   const std::vector<std::string> unsorted{"cat", "ant", "dog"};
-  ExpectRefused(Binarizer(unsorted, {}), Code::kCorruption, "lb.classes_[1]: 'ant' after 'cat'");
+  EXPECT_ENCODER_REFUSED(Binarizer(unsorted, {}), Code::kCorruption, "lb.classes_[1]: 'ant' after 'cat'");
   const std::vector<std::string> repeated{"ant", "cat", "cat"};
-  ExpectRefused(Binarizer(repeated, {}), Code::kCorruption, "'cat' appears twice");
+  EXPECT_ENCODER_REFUSED(Binarizer(repeated, {}), Code::kCorruption, "'cat' appears twice");
   const std::vector<double> down{1.0, 9.0, 4.0};
-  ExpectRefused(Binarizer({}, down), Code::kCorruption, "lb.classes_[0][2]: 4 after 9");
+  EXPECT_ENCODER_REFUSED(Binarizer({}, down), Code::kCorruption, "lb.classes_[0][2]: 4 after 9");
 }
 
 TEST(BuildLabelBinarizer, RefusesNonIntegralOrMissingClasses) {
   const std::vector<double> frac{1.0, 2.5, 4.0};
-  ExpectRefused(Binarizer({}, frac), Code::kCorruption, "lb.classes_[1]: 2.5 is not an integer");
+  EXPECT_ENCODER_REFUSED(Binarizer({}, frac), Code::kCorruption, "lb.classes_[1]: 2.5 is not an integer");
   const std::vector<double> nan{1.0, 2.0, NAN};
-  ExpectRefused(Binarizer({}, nan), Code::kCorruption, "lb.classes_[2]: nan is not an integer");
+  EXPECT_ENCODER_REFUSED(Binarizer({}, nan), Code::kCorruption, "lb.classes_[2]: nan is not an integer");
   const std::vector<double> huge{1.0, 2.0, 1e300};
-  ExpectRefused(Binarizer({}, huge), Code::kCorruption, "lb.classes_[2]");
+  EXPECT_ENCODER_REFUSED(Binarizer({}, huge), Code::kCorruption, "lb.classes_[2]");
   auto in = Binarizer(kAnimals, {});
   in.features[0].has_none = true;
-  ExpectRefused(in, Code::kCorruption, "lb.classes_: None or nan among the classes");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.classes_: None or nan among the classes");
   in = Binarizer({}, {});
-  ExpectRefused(in, Code::kCorruption, "no categories");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "no categories");
 }
 
 TEST(BuildLabelBinarizer, RefusesAYTypeItsClassCountCannotHave) {
-  ExpectRefused(Binarizer(kAnimals, {}, LabelTarget::kBinary), Code::kCorruption, "lb.y_type_: 'binary' with 3");
-  ExpectRefused(Binarizer({}, kTwo, LabelTarget::kMulticlass), Code::kCorruption, "'multiclass' with 2 classes");
+  EXPECT_ENCODER_REFUSED(Binarizer(kAnimals, {}, LabelTarget::kBinary), Code::kCorruption, "lb.y_type_: 'binary' with 3");
+  EXPECT_ENCODER_REFUSED(Binarizer({}, kTwo, LabelTarget::kMulticlass), Code::kCorruption, "'multiclass' with 2 classes");
   const std::vector<double> one{0.0};
-  ExpectRefused(Binarizer({}, one, LabelTarget::kMultilabel), Code::kCorruption,
+  EXPECT_ENCODER_REFUSED(Binarizer({}, one, LabelTarget::kMultilabel), Code::kCorruption,
                 "'multilabel-indicator' with 1 classes");
-  ExpectRefused(Binarizer({}, kInts, LabelTarget::kMultilabel), Code::kCorruption,
+  EXPECT_ENCODER_REFUSED(Binarizer({}, kInts, LabelTarget::kMultilabel), Code::kCorruption,
                 "lb.classes_[0]: multilabel-indicator classes are 0..n_classes-1");
-  ExpectRefused(Binarizer(kAnimals, {}, LabelTarget::kMultilabel), Code::kCorruption, "0..n_classes-1");
+  EXPECT_ENCODER_REFUSED(Binarizer(kAnimals, {}, LabelTarget::kMultilabel), Code::kCorruption, "0..n_classes-1");
 }
 
 TEST(BuildLabelBinarizer, RefusesNegLabelNotBelowPosLabel) {
   auto in = Binarizer(kAnimals, {});
   in.neg_label = 2;
   in.pos_label = 2;
-  ExpectRefused(in, Code::kCorruption, "lb.neg_label: 2 is not less than pos_label 2");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.neg_label: 2 is not less than pos_label 2");
   in.neg_label = 0;
   in.pos_label = -1;
-  ExpectRefused(in, Code::kCorruption, "lb.neg_label: 0 is not less than pos_label -1");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.neg_label: 0 is not less than pos_label -1");
   in.neg_label = -(int64_t{1} << 60);
   in.pos_label = 1;
-  ExpectRefused(in, Code::kCorruption, "beyond +-2^53");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "beyond +-2^53");
 }
 
 TEST(BuildLabelBinarizer, RefusesLayoutMismatches) {
   auto in = Binarizer(kAnimals, {});
   in.features.push_back(in.features[0]);
-  ExpectRefused(in, Code::kCorruption, "lb.classes_: one column only");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.classes_: one column only");
   in = Binarizer({}, kIndicator, LabelTarget::kMultilabel);
   in.n_features_in = 1;
-  ExpectRefused(in, Code::kCorruption, "lb.n_features_in_: 1 but the binarizer reads 3 columns");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.n_features_in_: 1 but the binarizer reads 3 columns");
   in = Binarizer(kAnimals, {});
   in.handle_unknown = UnknownRule::kIgnore;
-  ExpectRefused(in, Code::kCorruption, "lb.handle_unknown");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.handle_unknown");
   in = Binarizer(kAnimals, {});
   in.features[0].drop = 0;
-  ExpectRefused(in, Code::kCorruption, "drop or infrequent categories on an encoder that has none");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "drop or infrequent categories on an encoder that has none");
 }
 
 TEST(BuildLabelBinarizer, OtherKindsRefuseLabelSettings) {
@@ -120,7 +117,7 @@ TEST(BuildLabelBinarizer, OtherKindsRefuseLabelSettings) {
   in.kind = EncoderKind::kLabel;
   in.y_type = LabelTarget::kBinary;
   in.neg_label = -1;
-  ExpectRefused(in, Code::kCorruption, "lb.y_type_: LabelBinarizer settings on LabelEncoder");
+  EXPECT_ENCODER_REFUSED(in, Code::kCorruption, "lb.y_type_: LabelBinarizer settings on LabelEncoder");
 }
 
 Matrix Binarize(const CategoricalEncoder& e, const std::vector<std::string>& labels) {

@@ -290,7 +290,7 @@ TEST(TextPipeline, TakesDocumentsOnlyWhenAVectorizerComesFirst) {
 }
 
 // Every kind through the file: the same output from the reopened model.
-void ExpectSameThroughFile(const Estimator& e, const Table& x) {
+void CheckTransformThroughFile(const Estimator& e, const Table& x) {
   safemodel::testing::TempDir dir;
   auto model = testing::WriteAndInspect(e, dir);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
@@ -304,6 +304,8 @@ void ExpectSameThroughFile(const Estimator& e, const Table& x) {
   ASSERT_EQ(got->numbers.size(), want->data.size());
   for (size_t i = 0; i < want->data.size(); ++i) EXPECT_EQ(got->numbers[i], want->data[i]) << i;
 }
+
+#define EXPECT_TRANSFORM_SAME_THROUGH_FILE(e, x) CheckTransformThroughFile(e, x)
 
 Table Docs(std::vector<std::string> docs) {
   Table t;
@@ -320,12 +322,12 @@ TEST(TextFile, EveryKindRoundTrips) {
   auto in = CountInput(v);
   in.ngram_max = 2;
   in.strip_accents = StripAccents::kUnicode;
-  ExpectSameThroughFile(Estimator{MustBuild(in)}, Docs({"The lazy dog, the fox", "naïve fox"}));
+  EXPECT_TRANSFORM_SAME_THROUGH_FILE(Estimator{MustBuild(in)}, Docs({"The lazy dog, the fox", "naïve fox"}));
   in.tfidf = true;
   in.weights.idf = v.idf;
   in.weights.norm = TfidfNorm::kL1;
-  ExpectSameThroughFile(Estimator{MustBuild(in)}, Docs({"The lazy dog, the fox", "naïve fox"}));
-  ExpectSameThroughFile(SmallPipeline(), Docs({"fox dog", ""}));
+  EXPECT_TRANSFORM_SAME_THROUGH_FILE(Estimator{MustBuild(in)}, Docs({"The lazy dog, the fox", "naïve fox"}));
+  EXPECT_TRANSFORM_SAME_THROUGH_FILE(SmallPipeline(), Docs({"fox dog", ""}));
   Strs names{"a", "b=x"};
   DictVectorizerInput din;
   din.feature_names = names;
@@ -337,7 +339,7 @@ TEST(TextFile, EveryKindRoundTrips) {
   t.numbers = {2.5, kNaN};
   t.strings = {"", "x"};
   t.is_string = {0, 1};
-  ExpectSameThroughFile(Estimator{BuildDictVectorizer(din, "D").value()}, t);
+  EXPECT_TRANSFORM_SAME_THROUGH_FILE(Estimator{BuildDictVectorizer(din, "D").value()}, t);
   std::vector<double> idf{1.0, 3.0};
   TfidfTransformerInput tin;
   tin.weights.idf = idf;
@@ -345,7 +347,7 @@ TEST(TextFile, EveryKindRoundTrips) {
   num.rows = 1;
   num.cols = 2;
   num.numbers = {1.0, 2.0};
-  ExpectSameThroughFile(Estimator{BuildTfidfTransformer(tin, "T").value()}, num);
+  EXPECT_TRANSFORM_SAME_THROUGH_FILE(Estimator{BuildTfidfTransformer(tin, "T").value()}, num);
 }
 
 }  // namespace

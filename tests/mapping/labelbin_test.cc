@@ -15,101 +15,17 @@
 namespace safemodel::mapping {
 namespace {
 
-// The case's X as a Table: strings are string cells, null is NaN.
-Table ToTable(const Json& c) {
-  Table t;
-  const Json& x = c["X"];
-  t.rows = x.size();
-  t.cols = x.empty() ? 0 : x[0].size();
-  bool any_string = false;
-  for (const auto& r : x) {
-    for (const auto& v : r) any_string |= v.is_string();
-  }
-  for (const auto& r : x) {
-    for (const auto& v : r) {
-      const bool s = v.is_string();
-      t.numbers.push_back(s || v.is_null() ? NAN : v.get<double>());
-      if (any_string) {
-        t.strings.push_back(s ? v.get<std::string>() : (v.is_null() ? "" : std::to_string(v.get<double>())));
-        t.is_string.push_back(s ? 1 : 0);
-      }
-    }
-  }
-  if (c.contains("columns")) t.column_names = c["columns"].get<std::vector<std::string>>();
-  return t;
-}
-
-void CheckTable(const Model& model, const Table& x, const Json& check) {
-  const std::string method = check["method"];
-  SCOPED_TRACE(method);
-  auto out = model.Run(*MethodFromName(method), x);
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
-  if (check.contains("labels")) {
-    const Json want = FlatLabels(check["labels"]);
-    ASSERT_EQ(out->rows * out->cols, want.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-      if (out->kind == Output::Kind::kStringLabels) {
-        EXPECT_EQ(out->strings[i], want[i].get<std::string>()) << "row " << i;
-      } else {
-        ASSERT_EQ(out->kind, Output::Kind::kIntLabels);
-        EXPECT_EQ(out->ints[i], want[i].get<int64_t>()) << "row " << i;
-      }
-    }
-    return;
-  }
-  size_t wr = 0, wc = 0;
-  const std::vector<double> want = Flatten(check["numbers"], &wr, &wc);
-  ASSERT_EQ(out->kind, Output::Kind::kNumbers);
-  ASSERT_EQ(out->rows, wr);
-  ASSERT_EQ(out->cols, wc);
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_TRUE(Close(out->numbers[i], want[i], check["exact"].get<bool>()))
-        << "element " << i << ": got " << out->numbers[i] << " want " << want[i];
-  }
-}
-
-void RunTableCases(const std::function<bool(const std::string&)>& select, int min_cases) {
-  REQUIRE_CASES();
-  int cases = 0, compared = 0;
-  for (const auto& c : Cases::Get().manifest()) {
-    const std::string name = c["name"];
-    if (!c.contains("table") || !select(name)) continue;
-    SCOPED_TRACE("case " + name);
-    ++cases;
-    const Table x = ToTable(c);
-    for (const auto& f : c["files"]) {
-      SCOPED_TRACE(f.get<std::string>());
-      auto conv = MapFile(Cases::Get().file(f));
-      ASSERT_TRUE(conv.ok()) << conv.status().ToString();
-      ASSERT_TRUE(conv->content.has_value());
-      EXPECT_EQ(conv->metadata.library_versions["scikit-learn"], c["version"].get<std::string>());
-      testing::TempDir tmp;
-      Status w = format::WriteContent(tmp / "m.smdl", conv->metadata, *conv->content);
-      ASSERT_TRUE(w.ok()) << w.ToString();
-      auto model = Model::Inspect(tmp / "m.smdl");
-      ASSERT_TRUE(model.ok()) << model.status().ToString();
-      EXPECT_EQ(model->estimator_class(), c["class"].get<std::string>());
-      for (const auto& check : c["checks"]) {
-        CheckTable(*model, x, check);
-        ++compared;
-      }
-    }
-  }
-  EXPECT_GE(cases, min_cases);
-  std::printf("%d cases, %d (file, method) comparisons\n", cases, compared);
-}
-
 TEST(MapLabelBinarizer, MatchesScikitLearnExactly) {
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_"); }, 25);
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_"); }, 25);
 }
 
 TEST(MapLabelBinarizer, StringIntegerFloatAndMultilabelCasesAreAllThere) {
   // The families the brief names, each selected on its own so a missing one fails.
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_str_"); }, 5);
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_int_"); }, 5);
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_float_"); }, 2);
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_multilabel"); }, 2);
-  RunTableCases([](const std::string& n) { return StartsWith(n, "labelbin_v") || StartsWith(n, "labelbin_numpy2_"); },
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_str_"); }, 5);
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_int_"); }, 5);
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_float_"); }, 2);
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_multilabel"); }, 2);
+  EXPECT_TABLE_CASES_MATCH_SKLEARN([](const std::string& n) { return StartsWith(n, "labelbin_v") || StartsWith(n, "labelbin_numpy2_"); },
                 5);
 }
 
@@ -119,12 +35,14 @@ estimators::Estimator Load(const std::string& file) {
   return std::get<estimators::Estimator>(std::move(*conv->content));
 }
 
-void ExpectRefused(const estimators::Estimator& e, const estimators::TableView& x, const std::string& want) {
+void CheckTransformRefused(const estimators::Estimator& e, const estimators::TableView& x, const std::string& want) {
   auto r = estimators::Transform(e, x);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find(want), std::string::npos) << r.status().message();
 }
+// transform refuses x with kInvalidArgument, naming `want`.
+#define EXPECT_TRANSFORM_REFUSED(...) CheckTransformRefused(__VA_ARGS__)
 
 TEST(MapLabelBinarizer, TwoClassFitOnThreeDistinctLabelsIsRefusedNamingTheUnseenOne) {
   REQUIRE_CASES();
@@ -133,29 +51,29 @@ TEST(MapLabelBinarizer, TwoClassFitOnThreeDistinctLabelsIsRefusedNamingTheUnseen
   const std::vector<double> numbers{NAN, NAN, NAN};
   const std::vector<std::string> strings{"yes", "no", "maybe"};
   const std::vector<uint8_t> is_string{1, 1, 1};
-  ExpectRefused(e, {3, 1, numbers, strings, is_string, {}}, "X[2, 0]: label 'maybe' was not seen in fit");
+  EXPECT_TRANSFORM_REFUSED(e, {3, 1, numbers, strings, is_string, {}}, "X[2, 0]: label 'maybe' was not seen in fit");
 }
 
 TEST(MapLabelBinarizer, ContinuousNanAndInfiniteLabelsAreRefusedNamingTheCell) {
   REQUIRE_CASES();
   const auto e = Load("labelbin_int_multiclass.p4.pkl");
   const std::vector<double> frac{1, 3, 1.5};
-  ExpectRefused(e, estimators::TableView::Of({frac, 3, 1}), "X[2, 0]: 1.5 is not an integer");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({frac, 3, 1}), "X[2, 0]: 1.5 is not an integer");
   const std::vector<double> nan{NAN, 3};
-  ExpectRefused(e, estimators::TableView::Of({nan, 2, 1}), "X[0, 0]: nan is not a label");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({nan, 2, 1}), "X[0, 0]: nan is not a label");
   const std::vector<double> inf{1, INFINITY};
-  ExpectRefused(e, estimators::TableView::Of({inf, 2, 1}), "X[1, 0]: inf is not a label");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({inf, 2, 1}), "X[1, 0]: inf is not a label");
   const std::vector<double> two_cols{1, 3};
-  ExpectRefused(e, estimators::TableView::Of({two_cols, 1, 2}), "X has 2 columns, expected 1");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({two_cols, 1, 2}), "X has 2 columns, expected 1");
 }
 
 TEST(MapLabelBinarizer, MultilabelInputWidthAndValuesAreChecked) {
   REQUIRE_CASES();
   const auto e = Load("labelbin_multilabel.p4.pkl");
   const std::vector<double> narrow{1, 0, 0, 1};
-  ExpectRefused(e, estimators::TableView::Of({narrow, 2, 2}), "X has 2 columns, expected 3");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({narrow, 2, 2}), "X has 2 columns, expected 3");
   const std::vector<double> two{1, 0, 2};
-  ExpectRefused(e, estimators::TableView::Of({two, 1, 3}), "X[0, 2]: 2 in a multilabel-indicator input");
+  EXPECT_TRANSFORM_REFUSED(e, estimators::TableView::Of({two, 1, 3}), "X[0, 2]: 2 in a multilabel-indicator input");
 }
 
 // ---- refusals -------------------------------------------------------------------
