@@ -9,7 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev pybind11-dev
   clang-14 libclang-rt-14-dev llvm-14
-  minisign coreutils python3 python3-numpy python3-sklearn python3-pandas
+  minisign coreutils python3 python3-dev python3-numpy python3-sklearn python3-pandas
 )
 missing=()
 for p in "${PKGS[@]}"; do

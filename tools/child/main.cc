@@ -5,8 +5,10 @@
 //
 // Jobs:
 //   echo                 copy stdin to stdout (tests the plumbing)
-//   convert CREATED      pickle/joblib on stdin -> unsigned .smdl on stdout
-//                        (CREATED: creation time, seconds since the epoch)
+//   convert CREATED [META]  pickle/joblib on stdin -> unsigned .smdl on stdout
+//                        (CREATED: creation time, seconds since the epoch;
+//                        META: the caller's metadata fields as JSON, see
+//                        ConvertOptions::metadata)
 //   scan                 pickle/joblib on stdin -> JSON list of its globals
 //   selftest SYSCALL     try a forbidden call (open, execve, socket, fork)
 //                        after entering the sandbox: the filter must kill us
@@ -53,13 +55,41 @@ int TryForbidden(const std::string& what) {
   return 0;
 }
 
-safemodel::Result<std::string> Convert(std::span<const std::byte> input, int64_t created) {
+// The caller's metadata fields (ConvertOptions::metadata) over the
+// converter's. The text comes from the parent, not from the input.
+safemodel::Status ApplyMetadata(const char* text, safemodel::Metadata& m) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return safemodel::InvalidArgument("metadata argument: not a JSON object");
+  try {
+    auto set = [&](const char* key, std::string& field) {
+      auto it = j.find(key);
+      if (it == j.end()) return;
+      const auto& v = it->get_ref<const std::string&>();  // throws if not a string
+      if (!v.empty()) field = v;
+    };
+    set("name", m.name);
+    set("description", m.description);
+    set("license", m.license);
+    set("producer", m.producer);
+    set("producer_version", m.producer_version);
+    const nlohmann::json versions = j.value("library_versions", nlohmann::json::object());
+    for (const auto& [k, v] : versions.items()) m.library_versions[k] = v.get<std::string>();
+    const nlohmann::json extra = j.value("extra", nlohmann::json::object());
+    for (const auto& [k, v] : extra.items()) m.extra[k] = v.get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    return safemodel::InvalidArgument(std::string("metadata argument: ") + e.what());
+  }
+  return safemodel::Status::Ok();
+}
+
+safemodel::Result<std::string> Convert(std::span<const std::byte> input, int64_t created, const char* meta) {
   using namespace safemodel;  // NOLINT: a thin driver
   SAFEMODEL_ASSIGN_OR_RETURN(pickle::Graph graph, pickle::ParseModelBytes(input));
   SAFEMODEL_ASSIGN_OR_RETURN(mapping::Converted c, mapping::MapGraph(graph));
   c.metadata.producer = "safemodel convert";
   c.metadata.producer_version = Version();
   c.metadata.created_unix = created;
+  if (meta != nullptr) SAFEMODEL_RETURN_IF_ERROR(ApplyMetadata(meta, c.metadata));
   // One thread: the filter forbids starting threads (and reading /sys).
   if (c.content) return format::SerializeContent(c.metadata, *c.content, /*hash_threads=*/1);
   std::vector<TensorView> views;
@@ -105,8 +135,8 @@ int Run(int argc, char** argv) {
     auto s = safemodel::sandbox::WriteAllStdout(Scan(bytes));
     return s.ok() ? 0 : Refuse(s);
   }
-  if (job == "convert" && argc == 3) {
-    auto out = Convert(bytes, std::strtoll(argv[2], nullptr, 10));
+  if (job == "convert" && (argc == 3 || argc == 4)) {
+    auto out = Convert(bytes, std::strtoll(argv[2], nullptr, 10), argc == 4 ? argv[3] : nullptr);
     if (!out.ok()) return Refuse(out.status());
     auto s = safemodel::sandbox::WriteAllStdout(*out);
     return s.ok() ? 0 : Refuse(s);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "safemodel/metadata.h"
 #include "safemodel/status.h"
 
 namespace safemodel {
@@ -27,6 +28,11 @@ struct ConvertOptions {
   uint64_t child_address_space = uint64_t{8} << 30;
   uint64_t child_cpu_seconds = 300;
   uint64_t child_wall_seconds = 600;
+  // Descriptive fields for the output's metadata. Non-empty name,
+  // description, license and producer replace the converter's; entries of
+  // library_versions and extra are added. The rest is ignored (the converter
+  // sets the creation time and the feature names).
+  Metadata metadata;
 };
 
 // One global a pickle names, and whether it is allowed (and why).

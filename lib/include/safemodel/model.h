@@ -130,6 +130,15 @@ class Model {
   // scikit-learn's feature_names_in_ (empty unless fitted on a DataFrame).
   std::vector<std::string> feature_names(std::string_view member = "") const;
 
+  // The whole header as JSON text, written by Cap'n Proto's JSON codec:
+  // field names as in schema/safemodel.capnp, the active union member by
+  // name, enums by name, 64-bit integers and non-finite floats as strings,
+  // tensor fields as indexes into tensors(). For bindings that rebuild their
+  // own objects (the Python module): the header has passed every check of
+  // Open() (or of Inspect(), which trusts nothing). kCorruption if the
+  // header cannot be encoded (it always can, once parsed).
+  Result<std::string> header_json() const;
+
   // Number of distinct trusted keys that verified.
   uint32_t trusted_signers() const;
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <capnp/compat/json.h>
+
 #include "format/estimator_codec.h"
 #include "format/loader.h"
 #include "util/text.h"
@@ -42,6 +44,7 @@ struct Model::Impl {
   std::optional<format::ModelContent> content;  // estimators and bundles
   std::unique_ptr<std::byte, FreeDeleter> copy;  // copy_tensors: all tensors, 64-byte aligned
   std::vector<TensorView> views;
+  LoadOptions options;  // the limits the header was parsed with
 };
 
 // Builds a Model from a loaded header: tensor views (mapped or copied),
@@ -51,6 +54,7 @@ class ModelLoader {
   static Result<Model> Finish(Loaded loaded, const LoadOptions& options, bool check_hashes) {
     auto impl = std::make_unique<Model::Impl>();
     impl->loaded = std::move(loaded);
+    impl->options = options;
     const Loaded& l = impl->loaded;
     auto file = l.file.bytes();
     std::span<const std::byte> data = file.subspan(l.frame.data_offset, l.header.data_length);
@@ -105,6 +109,22 @@ uint64_t Model::header_size() const { return impl_->loaded.frame.header_size; }
 uint64_t Model::data_offset() const { return impl_->loaded.frame.data_offset; }
 uint64_t Model::data_length() const { return impl_->loaded.header.data_length; }
 uint64_t Model::seal_size() const { return impl_->loaded.frame.seal_size; }
+
+Result<std::string> Model::header_json() const {
+  // The owned, verified copy of the header that Open() parsed and checked.
+  auto words = impl_->loaded.signed_bytes().subspan(format::kPreambleSize);
+  try {
+    format::HeaderMessage message(words, impl_->options);
+    capnp::JsonCodec json;
+    // Every struct level of the message is at most two JSON levels (an
+    // object, and a list or union member object).
+    json.setMaxNestingDepth(static_cast<size_t>(2 * impl_->options.max_nesting_depth + 8));
+    kj::String text = json.encode(message.root());
+    return std::string(text.cStr(), text.size());
+  } catch (const kj::Exception& e) {
+    return Corruption(std::string("header: cannot encode as JSON: ") + e.getDescription().cStr());
+  }
+}
 
 namespace {
 

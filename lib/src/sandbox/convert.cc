@@ -14,6 +14,10 @@
 namespace safemodel {
 namespace {
 
+// The metadata travels to the child as one command-line argument; Linux
+// refuses an argument over 128 KiB.
+constexpr size_t kMaxMetadataArgument = 96 << 10;
+
 sandbox::SandboxLimits Limits(const ConvertOptions& o) {
   sandbox::SandboxLimits l;
   l.address_space = o.child_address_space;
@@ -82,7 +86,27 @@ Result<ScanResult> ScanFile(const std::string& path, const ConvertOptions& optio
 Status ConvertFile(const std::string& in_path, const std::string& out_path, const ConvertOptions& options) {
   SAFEMODEL_ASSIGN_OR_RETURN(MappedFile in, MappedFile::Open(in_path, options.max_input_size));
   const std::string created = std::to_string(static_cast<long long>(std::time(nullptr)));
-  SAFEMODEL_ASSIGN_OR_RETURN(std::string smdl, RunJob({"convert", created}, in.bytes(), options));
+  const Metadata& m = options.metadata;
+  nlohmann::json meta = {{"name", m.name},
+                         {"description", m.description},
+                         {"license", m.license},
+                         {"producer", m.producer},
+                         {"producer_version", m.producer_version},
+                         {"library_versions", m.library_versions},
+                         {"extra", m.extra}};
+  std::string meta_text;
+  try {
+    meta_text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception&) {
+    return InvalidArgument("ConvertOptions::metadata: a field is not valid UTF-8");
+  }
+  // One argument of the child's command line (Linux caps one at 128 KiB).
+  if (meta_text.size() > kMaxMetadataArgument) {
+    return InvalidArgument("ConvertOptions::metadata: " + std::to_string(meta_text.size()) +
+                           " bytes as JSON, more than " + std::to_string(kMaxMetadataArgument));
+  }
+  SAFEMODEL_ASSIGN_OR_RETURN(std::string smdl,
+                             RunJob({"convert", created, meta_text}, in.bytes(), options));
   SAFEMODEL_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(out_path));
   SAFEMODEL_RETURN_IF_ERROR(out.Write(smdl));
   // The child's output is untrusted: the full reader and validators check it

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
+
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -154,6 +156,19 @@ Result<std::string> FindHelper() {
     std::string dir(self, static_cast<size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
     for (const std::string& cand : {dir + "/safemodel-child", dir + "/../tools/child/safemodel-child"}) {
+      if (::access(cand.c_str(), X_OK) == 0) return cand;
+    }
+  }
+  // Next to this library: a build tree (build/libsafemodel.so and
+  // build/safemodel-child) or an install prefix (lib/ and libexec/safemodel/).
+  // Programs that are not ours (python3 with the safemodel module) land here.
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&FindHelper), &info) != 0 && info.dli_fname != nullptr) {
+    std::string dir(info.dli_fname);
+    dir = dir.substr(0, dir.rfind('/'));
+    for (const std::string& cand : {dir + "/safemodel-child",
+                                    dir + "/../libexec/safemodel/safemodel-child",
+                                    dir + "/../../libexec/safemodel/safemodel-child"}) {
       if (::access(cand.c_str(), X_OK) == 0) return cand;
     }
   }
