@@ -51,6 +51,13 @@ class Context:
         a = np.array(self._arrays[index], copy=True)
         return a if dtype is None else a.astype(dtype, copy=False)
 
+    def need(self, index, what, dtype=None):
+        """tensor(), where the field may not be noTensor: FormatError naming `what`."""
+        a = self.tensor(index, dtype)
+        if a is None:
+            raise _core.FormatError(f"{what}: a tensor is required")
+        return a
+
     def labels(self, labels):
         """classes_ from a Labels union, or None for `none`."""
         if "int64" in labels:
@@ -81,7 +88,9 @@ def build_estimator(ctx, est):
             "(the C++ API and `safemodel predict` can run it)")
     obj = fn(ctx, body)
     names = est.get("featureNames") or []
-    if names:
+    # A Pipeline's feature_names_in_ is a property (its first step's): set
+    # only where it is a plain attribute.
+    if names and not isinstance(getattr(type(obj), "feature_names_in_", None), property):
         obj.feature_names_in_ = np.array(names, dtype=object)
     return obj
 
@@ -120,3 +129,8 @@ def build_root(header, arrays):
 
 # The family modules register their builders on import.
 from . import _rb_core  # noqa: E402,F401
+from . import _rb_basic  # noqa: E402,F401
+from . import _rb_meta  # noqa: E402,F401
+from . import _rb_features  # noqa: E402,F401
+from . import _rb_trees  # noqa: E402,F401
+from . import _rb_models  # noqa: E402,F401

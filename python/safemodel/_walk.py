@@ -42,14 +42,16 @@ def _qualified(obj):
 
 def describe_unpicklable(root):
     """The deepest attribute path whose value cannot be pickled, with its type."""
-    worst = type(root).__name__
+    best, best_obj = type(root).__name__, root
     for path, obj in _walk(root):
+        if isinstance(obj, (str, bytes, int, float, bool, type(None))):
+            continue
         try:
             pickle.dumps(obj, protocol=5)
         except Exception:  # noqa: BLE001
-            if len(path) >= len(worst):
-                worst = f"{path} (a {_qualified(obj)})"
-    return worst
+            if len(path) >= len(best):
+                best, best_obj = path, obj
+    return f"{best} (a {_qualified(best_obj)})"
 
 
 def explain_refusal(root, scan):

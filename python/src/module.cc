@@ -207,7 +207,7 @@ safemodel::TrustPolicy Policy(const std::vector<std::string>& trusted_keys,
     // A key is its base64 line ("RW..."): anything else is a file name.
     auto parsed = safemodel::ParsePublicKey(k);
     safemodel::PublicKey pk = parsed.ok() ? *parsed : Take(safemodel::ReadPublicKeyFile(k));
-    Check(p.store.Add("trusted_keys[" + std::to_string(n - 1) + "]", pk));
+    Check(p.store.Add("trusted-key-" + std::to_string(n), pk));
   }
   if (require < 1) Raise(safemodel::InvalidArgument("require must be at least 1"));
   p.require = require;
