@@ -12,6 +12,8 @@
 #include <sstream>
 #include <filesystem>
 
+#include "safemodel/convert.h"
+#include "safemodel/model.h"
 #include "test_util.h"
 
 namespace safemodel::testing {
@@ -163,6 +165,45 @@ TEST(HostileCorpus, EveryMaliciousOrMalformedSampleIsRefusedByConvertAndScan) {
   }
   EXPECT_EQ(refused, total);
   EXPECT_GT(total, 100);
+}
+
+// The library call behind safemodel.dump/convert in Python: the caller's
+// metadata reaches the file through the sandboxed child, and the checked
+// header comes back as JSON with the estimator union by member name.
+TEST_F(ConvertTest, ConvertFileTakesMetadataAndHeaderJsonShowsTheEstimator) {
+  auto r = Py(dir_.path(), R"(
+import pickle, numpy as np, sys
+from sklearn.linear_model import Ridge
+d = sys.argv[0].rsplit("/", 1)[0]
+with open(d + "/r.pkl", "wb") as f: pickle.dump(Ridge().fit(np.eye(3), [1.0, 2.0, 3.5]), f)
+)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ConvertOptions options;
+  options.metadata.name = "ridge \xc3\xa9";
+  options.metadata.license = "MIT";
+  options.metadata.extra = {{"team", "ml"}};
+  ASSERT_TRUE(ConvertFile(P("r.pkl"), P("r.smdl"), options).ok());
+  auto model = Model::Inspect(P("r.smdl"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_EQ(model->metadata().name, "ridge \xc3\xa9");
+  EXPECT_EQ(model->metadata().license, "MIT");
+  EXPECT_EQ(model->metadata().extra.at("team"), "ml");
+  EXPECT_EQ(model->metadata().producer, "safemodel convert");  // empty fields keep the converter's
+
+  auto text = model->header_json();
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  auto j = nlohmann::json::parse(*text);
+  EXPECT_EQ(j["formatVersion"], 1);
+  ASSERT_TRUE(j["estimator"].contains("linear")) << *text;
+  EXPECT_EQ(j["estimator"]["linear"]["className"], "Ridge");
+  EXPECT_EQ(j["estimator"]["linear"]["task"], "regressor");
+  EXPECT_EQ(j["metadata"]["name"], "ridge \xc3\xa9");
+
+  // Metadata that is not UTF-8 is refused before anything runs or is written.
+  options.metadata.name = "\xff";
+  Status s = ConvertFile(P("r.pkl"), P("bad.smdl"), options);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_FALSE(std::filesystem::exists(P("bad.smdl")));
 }
 
 }  // namespace
