@@ -286,6 +286,9 @@ struct Decomposition {
                               # TruncatedSVD: noTensor
   whiten @4 :Bool;            # PCA only
   explainedVariance @5 :UInt32;  # PCA: tensor f64 [n_components]; TruncatedSVD: noTensor
+  # PCA noise_variance_ (finite, >= 0), which score_samples needs; nan when
+  # the pickle had none, and always for TruncatedSVD.
+  noiseVariance @6 :Float64 = nan;
 }
 
 # ---- numeric preprocessing ----
@@ -505,6 +508,10 @@ struct KNeighborsModel {
   nodeIndex @12 :UInt32;            # tensor: i32 [n_nodes, 3] idx_start, idx_end, is_leaf (trees), or noTensor
   nodeRadius @13 :UInt32;           # tensor: f64 [n_nodes] (trees), or noTensor
   nodeBounds @14 :UInt32;           # tensor: f64 [2 (kd) or 1 (ball), n_nodes, n_features] (trees), or noTensor
+  # Regressor: _y was a column (n_samples, 1) rather than 1-d, so
+  # scikit-learn's predict returns (n, 1). False for classifiers and for
+  # more than one output.
+  yColumn @15 :Bool;
 }
 
 # ---- isolation forest and AdaBoost ----

@@ -162,6 +162,9 @@ def _decomposition(ctx, b):
         est.mean_ = ctx.tensor(b["mean"])
         est.explained_variance_ = ctx.tensor(b["explainedVariance"])
         est.n_components_ = components.shape[0]
+        noise = number(b.get("noiseVariance", "NaN"))
+        if not np.isnan(noise):  # score_samples needs it
+            est.noise_variance_ = noise
     else:
         est = TruncatedSVD(n_components=components.shape[0])
     est.components_ = components

@@ -124,7 +124,8 @@ def _k_neighbors(ctx, body):
         if body.get("classes"):
             raise _core.FormatError("kNeighbors: a regressor with classes")
         y = y.astype(np.float64)
-        est._y = y if y.shape[1] > 1 else y.ravel()
+        # A (n, 1) _y makes predict return (n, 1), as in the original.
+        est._y = y if y.shape[1] > 1 or body.get("yColumn", False) else y.ravel()
     return est
 
 

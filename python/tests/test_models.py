@@ -60,6 +60,9 @@ class KNeighbors(harness.RoundTripCase):
                 self.assertRoundTrips(est.fit(X_REG, Y_REG[:, 0]), X_REG_T)
                 self.assertRoundTrips(neighbors.KNeighborsRegressor(3, algorithm=algorithm).fit(X_REG, Y_REG),
                                       X_REG_T)
+                # y as a column: predict returns (n, 1), also after load.
+                self.assertRoundTrips(neighbors.KNeighborsRegressor(3, algorithm=algorithm).fit(
+                    X_REG, Y_REG[:, :1]), X_REG_T)
 
     def test_dataframe_and_float_labels(self):
         import pandas as pd

@@ -26,6 +26,7 @@ struct PcaFixture {
   std::vector<double> variance{4.0, 0.25};
   int64_t n_features_in = 3;
   int64_t n_components = 2;
+  double noise_variance = kNaN;
 
   Result<Decomposition> Build() const {
     DecompositionInput in;
@@ -38,6 +39,7 @@ struct PcaFixture {
     in.explained_variance = variance;
     in.n_features_in = n_features_in;
     in.n_components = n_components;
+    in.noise_variance = noise_variance;
     return BuildDecomposition(in, "model");
   }
 };
@@ -189,6 +191,21 @@ TEST(BuildDecomposition, TruncatedSvdHasNoPcaFields) {
   f = Svd();
   f.mean = {0.0, 0.0, 0.0};
   f.has_mean = true;
+  EXPECT_REFUSED(f.Build(), Code::kCorruption, "model: TruncatedSVD has no mean_");
+}
+
+TEST(BuildDecomposition, NoiseVarianceIsAVarianceOrUnknown) {
+  PcaFixture f;
+  f.noise_variance = 0.125;
+  auto m = f.Build();
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->noise_variance, 0.125);
+  for (double bad : {-0.5, kInf}) {
+    f.noise_variance = bad;
+    EXPECT_REFUSED(f.Build(), Code::kCorruption, "model.noise_variance_: ");
+  }
+  f = Svd();
+  f.noise_variance = 1.0;
   EXPECT_REFUSED(f.Build(), Code::kCorruption, "model: TruncatedSVD has no mean_");
 }
 

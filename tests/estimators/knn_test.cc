@@ -37,6 +37,7 @@ struct KnnFixture {
   std::vector<int64_t> y_index{0, 1, 2, 1, 0};
   std::vector<double> y_value;
   int64_t n_outputs = 1;
+  bool y_column = false;
   int64_t leaf_size = 2;
   std::vector<int64_t> idx{4, 0, 1, 2, 3};
   std::vector<int64_t> start{0, 0, 2}, end{5, 2, 5}, leaf{0, 1, 1};
@@ -72,6 +73,7 @@ struct KnnFixture {
     in.y_index = y_index;
     in.y_value = y_value;
     in.n_outputs = n_outputs;
+    in.y_column = y_column;
     if (algorithm != KnnAlgorithm::kBrute) {
       in.leaf_size = leaf_size;
       in.idx_array = idx;
@@ -241,6 +243,18 @@ TEST(KnnBuild, RefusesNonFiniteRegressionTargets) {
   f.Regressor();
   f.y_value[2] = kInf;
   EXPECT_REFUSED(f.Build(), Code::kCorruption, "model._y[2]: inf is not finite");
+}
+
+TEST(KnnBuild, AColumnTargetHasOneOutput) {
+  KnnFixture f;
+  f.Regressor();
+  f.y_column = true;  // _y of shape (5, 1)
+  auto m = f.Build();
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m->y_column);
+  f.y_value.insert(f.y_value.end(), f.y_value.begin(), f.y_value.end());
+  f.n_outputs = 2;
+  EXPECT_REFUSED(f.Build(), Code::kCorruption, "model._y: a column vector has one output, not 2");
 }
 
 TEST(KnnBuild, RefusesARegressorWithClasses) {

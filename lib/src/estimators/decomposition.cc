@@ -54,7 +54,12 @@ Result<Decomposition> BuildDecomposition(const DecompositionInput& in, std::stri
   SAFEMODEL_RETURN_IF_ERROR(CheckAllFinite(in.components, where));
   if (in.kind == DecompositionKind::kPca) {
     SAFEMODEL_RETURN_IF_ERROR(CheckPca(in, s, path));
-  } else if (in.has_mean || in.whiten || !in.explained_variance.empty() || in.n_components >= 0) {
+    if (!std::isnan(in.noise_variance) && !(std::isfinite(in.noise_variance) && in.noise_variance >= 0)) {
+      return Corruption(Field(path, "noise_variance_") + ": " + std::to_string(in.noise_variance) +
+                        " is not a variance (finite, >= 0)");
+    }
+  } else if (in.has_mean || in.whiten || !in.explained_variance.empty() || in.n_components >= 0 ||
+             !std::isnan(in.noise_variance)) {
     return Corruption(std::string(path) + ": TruncatedSVD has no mean_, whitening or explained_variance_ to apply");
   }
   Decomposition m;
@@ -65,6 +70,7 @@ Result<Decomposition> BuildDecomposition(const DecompositionInput& in, std::stri
   if (in.has_mean) m.mean.assign(in.mean.begin(), in.mean.end());
   m.whiten = in.whiten;
   m.explained_variance.assign(in.explained_variance.begin(), in.explained_variance.end());
+  m.noise_variance = in.noise_variance;
   if (m.whiten) {
     for (double v : m.explained_variance) m.scale.push_back(std::sqrt(v));
   }

@@ -12,6 +12,7 @@
 #define SAFEMODEL_ESTIMATORS_DECOMPOSITION_H_
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@ struct Decomposition {
   std::vector<double> mean;                // PCA mean_: n_features, or empty (mean_ is None)
   bool whiten = false;                     // PCA only
   std::vector<double> explained_variance;  // PCA: n_components; TruncatedSVD: empty
+  double noise_variance = std::numeric_limits<double>::quiet_NaN();  // PCA noise_variance_, NaN if unknown
   std::vector<double> scale;               // derived: sqrt(explained_variance_) when whiten
 
   Decomposition() = default;
@@ -51,6 +53,7 @@ struct DecompositionInput {
   bool has_mean = false;
   bool whiten = false;
   std::span<const double> explained_variance;  // PCA
+  double noise_variance = std::numeric_limits<double>::quiet_NaN();  // PCA, NaN if absent
   int64_t n_features_in = -1;              // n_features_in_ if present
   int64_t n_components = -1;               // PCA n_components_ if present
 };
@@ -59,7 +62,8 @@ struct DecompositionInput {
 // n_features >= 1] and finite; n_features_in_ and PCA's n_components_ (if
 // given) agree with it; PCA mean_ (unless None) has n_features finite values;
 // PCA explained_variance_ has n_components finite values >= 0, all > 0 when
-// whiten (the divisor); TruncatedSVD has no mean, whitening or variances.
+// whiten (the divisor); noise_variance_ NaN (unknown) or finite >= 0;
+// TruncatedSVD has no mean, whitening or variances.
 Result<Decomposition> BuildDecomposition(const DecompositionInput& in, std::string_view path);
 
 // The family protocol (estimator.h).

@@ -344,7 +344,11 @@ Status CheckRegressorY(const KnnInput& in, KnnModel& m, const std::string& p) {
   SAFEMODEL_RETURN_IF_ERROR(CheckSize(p + "._y", in.y_value.size(), static_cast<uint64_t>(m.n_samples),
                                       static_cast<uint64_t>(m.n_outputs)));
   SAFEMODEL_RETURN_IF_ERROR(CheckAllFinite(in.y_value, p + "._y"));
+  if (in.y_column && m.n_outputs != 1) {
+    return Corruption(p + "._y: a column vector has one output, not " + std::to_string(m.n_outputs));
+  }
   m.y_value.assign(in.y_value.begin(), in.y_value.end());
+  m.y_column = in.y_column;
   return Status::Ok();
 }
 

@@ -64,6 +64,7 @@ struct KnnModel {
   std::vector<int32_t> y_index;
   // Regressor: _y as f64, n_samples x n_outputs.
   std::vector<double> y_value;
+  bool y_column = false;              // regressor: _y was (n_samples, 1), not 1-d
   // kd_tree / ball_tree: the BinaryTree's arrays. Node i's children are
   // 2i+1 and 2i+2; it covers idx_array[start, end).
   int32_t leaf_size = 0;
@@ -99,6 +100,7 @@ struct KnnInput {
   // Regressor
   std::span<const double> y_value;       // n_samples x n_outputs
   int64_t n_outputs = 1;
+  bool y_column = false;                 // _y was 2-d with one column
   // Trees
   int64_t leaf_size = 0;
   std::span<const int64_t> idx_array;

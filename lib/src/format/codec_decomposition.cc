@@ -14,6 +14,7 @@ void Encode(Encoder& enc, const est::Decomposition& m, schema::Estimator::Builde
   b.setExplainedVariance(m.kind == est::DecompositionKind::kPca
                              ? enc.Add<double>(p + "explained_variance", DType::kF64, m.explained_variance, {rows})
                              : kNoTensor);
+  b.setNoiseVariance(m.noise_variance);
 }
 
 Result<est::Estimator> DecodeDecomposition(Decoder& d, schema::Decomposition::Reader r, const std::string& p) {
@@ -40,6 +41,7 @@ Result<est::Estimator> DecodeDecomposition(Decoder& d, schema::Decomposition::Re
   in.mean = mean;
   in.whiten = r.getWhiten();
   in.explained_variance = variance;
+  in.noise_variance = r.getNoiseVariance();
   in.n_features_in = r.getNFeatures();
   SAFEMODEL_ASSIGN_OR_RETURN(est::Decomposition m, est::BuildDecomposition(in, p));
   return est::Estimator{std::move(m)};

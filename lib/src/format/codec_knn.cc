@@ -23,6 +23,7 @@ void Encode(Encoder& enc, const est::KnnModel& m, schema::Estimator::Builder out
     for (unsigned o = 0; o < classes.size(); ++o) enc.Labels(m.classes[o], classes[o], p + "classes" + std::to_string(o));
   } else {
     b.setY(enc.Add<double>(p + "y", DType::kF64, m.y_value, {n, no}));
+    b.setYColumn(m.y_column);
   }
   if (m.algorithm == est::KnnAlgorithm::kBrute) {
     b.setIdxArray(kNoTensor);
@@ -77,10 +78,12 @@ Result<est::Estimator> DecodeKNeighbors(Decoder& d, schema::KNeighborsModel::Rea
       classes.push_back(std::move(c));
     }
     in.classes = classes;
+    if (r.getYColumn()) return Corruption(p + ".yColumn: only a regressor's _y can be a column");
   } else {
     if (r.getClasses().size() != 0) return Corruption(p + ".classes: a regressor has no classes");
     SAFEMODEL_ASSIGN_OR_RETURN(y_value, d.Copy<double>(r.getY(), DType::kF64, 2, p + ".y", &y_shape));
     in.y_value = y_value;
+    in.y_column = r.getYColumn();
   }
   in.n_outputs = static_cast<int64_t>(y_shape[1]);
   if (!in.fit_x_shape.empty() && y_shape[0] != in.fit_x_shape[0]) {

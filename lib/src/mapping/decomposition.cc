@@ -33,6 +33,10 @@ Result<estimators::Estimator> MapDecomposition(const Attrs& a) {
                         " is negative");
     }
     in.n_components = n.value_or(-1);
+    // noise_variance_ (0.18 on): kept for score_samples in other readers.
+    if (const Value* nv = a.Get("noise_variance_"); nv != nullptr && nv->kind != Kind::kNone) {
+      SAFEMODEL_ASSIGN_OR_RETURN(in.noise_variance, ReadNumber(nv, a.Field("noise_variance_")));
+    }
   }
   in.mean = mean;
   in.explained_variance = variance;

@@ -295,6 +295,7 @@ Result<est::Estimator> MapKnn(const Attrs& a) {
                         std::to_string(n) + " samples");
     }
     in.n_outputs = shape.size() == 2 ? static_cast<int64_t>(std::min<uint64_t>(shape[1], INT64_MAX)) : 1;
+    in.y_column = shape.size() == 2 && shape[1] == 1;
     in.y_value = y_value;
   }
   SAFEMODEL_ASSIGN_OR_RETURN(auto built, est::BuildKnn(in, a.path()));
