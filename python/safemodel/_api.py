@@ -27,14 +27,18 @@ def _temp_next_to(path):
     return tmp
 
 
-def _convert_and_sign(src, path, secret_key, password, comment, metadata):
+def write_signed(path, write, secret_key, password, comment):
+    """write(tmp) makes the file under a temporary name next to `path`; it is
+    signed there when `secret_key` is given and renamed over `path` only when
+    all of that worked. On any failure the temporary file is removed and
+    `path` is left as it was."""
+    if secret_key is None and (password is not None or comment is not None):
+        raise _core.InvalidArgumentError("password= and comment= need secret_key=")
     tmp = _temp_next_to(path)
     try:
-        _core.convert(src, tmp, metadata)
+        write(tmp)
         if secret_key is not None:
             _core.sign(tmp, os.fspath(secret_key), password, comment or "")
-        elif password is not None or comment is not None:
-            raise _core.InvalidArgumentError("password= and comment= need secret_key=")
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -42,6 +46,10 @@ def _convert_and_sign(src, path, secret_key, password, comment, metadata):
         except FileNotFoundError:
             pass
         raise
+
+
+def _convert_and_sign(src, path, secret_key, password, comment, metadata):
+    write_signed(path, lambda tmp: _core.convert(src, tmp, metadata), secret_key, password, comment)
 
 
 def dump(estimator, path, *, secret_key=None, password=None, comment=None, metadata=None):
@@ -89,6 +97,18 @@ def convert(src, dst, *, secret_key=None, password=None, comment=None, metadata=
     _convert_and_sign(os.fspath(src), os.fspath(dst), secret_key, password, comment, metadata)
 
 
+def open_verified(path, caller, trusted_keys, trust_store, require, allow_unsigned):
+    """The C++ Model, opened under the caller's trust policy (warning when
+    unsigned files are allowed)."""
+    path = os.fspath(path)
+    if allow_unsigned:
+        warnings.warn(f"{caller}({path!r}, allow_unsigned=True): the file's signatures are not "
+                      "required; its structure and values are still checked", stacklevel=3)
+    return _core.open_model(path, _as_list(trusted_keys),
+                            None if trust_store is None else os.fspath(trust_store),
+                            int(require), bool(allow_unsigned))
+
+
 def load(path, *, trusted_keys=None, trust_store=None, require=1, allow_unsigned=False):
     """Reads a .smdl file and returns the scikit-learn estimator (or the
     dict/list/tuple of them) it holds.
@@ -102,13 +122,7 @@ def load(path, *, trusted_keys=None, trust_store=None, require=1, allow_unsigned
     trust_store: a trust-store folder or file (docs/SIGNING.md); require: how
     many distinct trusted signers are needed. An unsigned or untrusted file
     raises TrustError unless allow_unsigned=True, which warns."""
-    path = os.fspath(path)
-    if allow_unsigned:
-        warnings.warn(f"safemodel.load({path!r}, allow_unsigned=True): the file's signatures are not "
-                      "required; its structure and values are still checked", stacklevel=2)
-    model = _core.open_model(path, _as_list(trusted_keys),
-                             None if trust_store is None else os.fspath(trust_store),
-                             int(require), bool(allow_unsigned))
+    model = open_verified(path, "safemodel.load", trusted_keys, trust_store, require, allow_unsigned)
     if model.kind == "weights":
         raise _core.UnsupportedError(f"{path}: holds weights, not an estimator: use safemodel.weights.load")
     header = json.loads(model.header_json())

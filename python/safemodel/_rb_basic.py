@@ -10,13 +10,7 @@ Attributes used only by fit (n_iter_, var_ of a scaler, ...) are not stored in
 import numpy as np
 
 from . import _core
-from ._rebuild import builder, number
-
-
-def _n_features(est, n):
-    """n_features_in_, where the file knows it (0 = older scikit-learn)."""
-    if int(n) > 0:
-        est.n_features_in_ = int(n)
+from ._rebuild import builder, number, set_n_features
 
 
 def _pick(table, key, what):
@@ -58,7 +52,7 @@ def _linear(ctx, b):
             raise _core.UnsupportedError(f"LinearModel: {name} with proba '{proba}'")
         est.coef_, est.intercept_ = coef, intercept
         est.classes_ = ctx.labels(b["classes"])
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -68,7 +62,7 @@ def _standard(ctx, b):
     est = StandardScaler(with_mean=b["withMean"], with_std=b["withStd"])
     est.mean_, est.scale_ = ctx.tensor(b["mean"]), ctx.tensor(b["scale"])
     est.var_ = None if est.scale_ is None else est.scale_ ** 2
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -77,7 +71,7 @@ def _minmax(ctx, b):
     from sklearn.preprocessing import MinMaxScaler
     est = MinMaxScaler(feature_range=(number(b["rangeLo"]), number(b["rangeHi"])), clip=b["clip"])
     est.min_, est.scale_ = ctx.tensor(b["min"]), ctx.tensor(b["scale"])
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -94,7 +88,7 @@ def _column_scaler(ctx, b):
     else:
         est = RobustScaler(with_centering=center is not None, with_scaling=scale is not None)
         est.center_, est.scale_ = center, scale
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -102,7 +96,7 @@ def _column_scaler(ctx, b):
 def _normalizer(ctx, b):
     from sklearn.preprocessing import Normalizer
     est = Normalizer(norm=b["norm"])
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -110,7 +104,7 @@ def _normalizer(ctx, b):
 def _binarizer(ctx, b):
     from sklearn.preprocessing import Binarizer
     est = Binarizer(threshold=number(b["threshold"]))
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -121,7 +115,7 @@ def _gaussian_nb(ctx, b):
     est.classes_ = ctx.labels(b["classes"])
     est.theta_, est.var_ = ctx.tensor(b["theta"]), ctx.tensor(b["var"])
     est.class_prior_ = ctx.tensor(b["classPrior"])
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -136,7 +130,7 @@ def _discrete_nb(ctx, b):
     est.classes_ = ctx.labels(b["classes"])
     est.feature_log_prob_ = ctx.tensor(b["featureLogProb"])
     est.class_log_prior_ = ctx.tensor(b["classLogPrior"])
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -149,7 +143,7 @@ def _kmeans(ctx, b):
     est = cls(n_clusters=centers.shape[0], n_init=1)
     est.cluster_centers_ = centers
     est._n_threads = _openmp_effective_n_threads()
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est
 
 
@@ -168,5 +162,5 @@ def _decomposition(ctx, b):
     else:
         est = TruncatedSVD(n_components=components.shape[0])
     est.components_ = components
-    _n_features(est, b["nFeatures"])
+    set_n_features(est, b["nFeatures"])
     return est

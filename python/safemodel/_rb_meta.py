@@ -10,7 +10,7 @@ parameters that do not change predictions keep their defaults.
 import numpy as np
 
 from . import _core
-from ._rebuild import NO_TENSOR, builder, number
+from ._rebuild import NO_TENSOR, builder, number, set_n_features
 
 
 def _names(estimators):
@@ -132,9 +132,7 @@ def _one_vs_rest(ctx, body):
     o.estimators_ = members
     o.label_binarizer_ = lb
     o.classes_ = classes
-    n = int(body.get("nFeatures", 0))
-    if n:
-        o.n_features_in_ = n
+    set_n_features(o, body.get("nFeatures", 0))
     return o
 
 
@@ -177,7 +175,5 @@ def _calibrated(ctx, body):
     c = CalibratedClassifierCV(calibrated[0].estimator, method=method)
     c.classes_ = classes
     c.calibrated_classifiers_ = calibrated
-    n = int(body.get("nFeatures", 0))
-    if n:
-        c.n_features_in_ = n
+    set_n_features(c, body.get("nFeatures", 0))
     return c

@@ -237,27 +237,34 @@ def _dummy(ctx, body):
 
 # ---- GradientBoosting -------------------------------------------------------------
 
-@builder("gradientBoosting")
-def _gradient_boosting(ctx, body):
-    from sklearn.dummy import DummyRegressor
-    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor, _gb_losses
-    from sklearn.tree import DecisionTreeRegressor
+def _boosting_head(ctx, body, member, classes_by_name, per):
+    """The checks both boosting families start with: (class, name,
+    is_classifier, classes or None, n_features, trees per stage, loss kind)."""
     name = body.get("className", "")
-    cls = {"GradientBoostingClassifier": GradientBoostingClassifier,
-           "GradientBoostingRegressor": GradientBoostingRegressor}.get(name)
+    cls = classes_by_name.get(name)
     if cls is None:
-        raise _unsupported(f"gradientBoosting: class '{name}' cannot be rebuilt as a scikit-learn object")
-    classifier = cls is GradientBoostingClassifier
+        raise _unsupported(f"{member}: class '{name}' cannot be rebuilt as a scikit-learn object")
+    classifier = name.endswith("Classifier")
     if body.get("task") != ("classifier" if classifier else "regressor"):
         raise _format_error(f"{name}: task does not match the class")
-    n_features = int(body.get("nFeatures", 0))
-    k = int(body.get("treesPerStage", 0))
-    loss_kind = body.get("loss")
     classes = None
     if classifier:
         classes = ctx.labels(body.get("classes", {}))
         if classes is None:
             raise _format_error(f"{name}: no classes")
+    return (cls, name, classifier, classes, int(body.get("nFeatures", 0)), int(body.get(per, 0)),
+            body.get("loss"))
+
+
+@builder("gradientBoosting")
+def _gradient_boosting(ctx, body):
+    from sklearn.dummy import DummyRegressor
+    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor, _gb_losses
+    from sklearn.tree import DecisionTreeRegressor
+    cls, name, classifier, classes, n_features, k, loss_kind = _boosting_head(
+        ctx, body, "gradientBoosting", {"GradientBoostingClassifier": GradientBoostingClassifier,
+                                        "GradientBoostingRegressor": GradientBoostingRegressor}, "treesPerStage")
+    if classifier:
         n_classes = len(classes)
         if loss_kind in ("multinomialLse", "softmaxRawArgmax"):
             loss, loss_name = _gb_losses.MultinomialDeviance(n_classes), "log_loss"
@@ -384,22 +391,11 @@ def _hist_gradient_boosting(ctx, body):
     from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
-    name = body.get("className", "")
-    cls = {"HistGradientBoostingClassifier": HistGradientBoostingClassifier,
-           "HistGradientBoostingRegressor": HistGradientBoostingRegressor}.get(name)
-    if cls is None:
-        raise _unsupported(f"histGradientBoosting: class '{name}' cannot be rebuilt as a scikit-learn object")
-    classifier = cls is HistGradientBoostingClassifier
-    if body.get("task") != ("classifier" if classifier else "regressor"):
-        raise _format_error(f"{name}: task does not match the class")
-    n_features = int(body.get("nFeatures", 0))
-    k = int(body.get("treesPerIteration", 0))
-    loss_kind = body.get("loss")
-    classes = None
+    cls, name, classifier, classes, n_features, k, loss_kind = _boosting_head(
+        ctx, body, "histGradientBoosting", {"HistGradientBoostingClassifier": HistGradientBoostingClassifier,
+                                            "HistGradientBoostingRegressor": HistGradientBoostingRegressor},
+        "treesPerIteration")
     if classifier:
-        classes = ctx.labels(body.get("classes", {}))
-        if classes is None:
-            raise _format_error(f"{name}: no classes")
         if loss_kind not in ("binomialProbaArgmax", "softmaxProbaArgmax", "multinomialLse"):
             raise _format_error(f"{name}: loss '{loss_kind}' is not a classifier loss")
         loss = HalfBinomialLoss() if k == 1 else HalfMultinomialLoss(n_classes=k)

@@ -33,6 +33,12 @@ def number(v):
     return float(v)
 
 
+def set_n_features(est, n):
+    """n_features_in_, where the file knows it (0: scikit-learn < 0.24 kept none)."""
+    if int(n) > 0:
+        est.n_features_in_ = int(n)
+
+
 def integer(v):
     """An integer field: JSON gives 64-bit integers as strings."""
     return int(v)

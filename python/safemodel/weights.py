@@ -8,12 +8,11 @@ each array keeps the mapping alive. bf16 tensors come back as uint16 arrays of
 their bit patterns (numpy has no bfloat16).
 """
 import os
-import warnings
 
 import numpy as np
 
 from . import _core
-from ._api import _as_list, _temp_next_to
+from ._api import open_verified, write_signed
 
 
 def save(arrays, path, *, secret_key=None, password=None, comment=None, metadata=None):
@@ -30,31 +29,14 @@ def save(arrays, path, *, secret_key=None, password=None, comment=None, metadata
             raise _core.InvalidArgumentError(
                 f"weights[{name!r}]: dtype {arr.dtype} cannot be stored (bool, int, uint and float only)")
         items.append((name, np.ascontiguousarray(arr)))
-    path = os.fspath(path)
-    tmp = _temp_next_to(path)
-    try:
-        _core.write_weights(tmp, items, metadata)
-        if secret_key is not None:
-            _core.sign(tmp, os.fspath(secret_key), password, comment or "")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_signed(os.fspath(path), lambda tmp: _core.write_weights(tmp, items, metadata),
+                 secret_key, password, comment)
 
 
 def load(path, *, trusted_keys=None, trust_store=None, require=1, allow_unsigned=False):
     """Reads a weights file: {name: read-only numpy array}, verified first
     (same trust arguments as safemodel.load)."""
-    path = os.fspath(path)
-    if allow_unsigned:
-        warnings.warn(f"safemodel.weights.load({path!r}, allow_unsigned=True): the file's signatures are "
-                      "not required", stacklevel=2)
-    model = _core.open_model(path, _as_list(trusted_keys),
-                             None if trust_store is None else os.fspath(trust_store),
-                             int(require), bool(allow_unsigned))
+    model = open_verified(path, "safemodel.weights.load", trusted_keys, trust_store, require, allow_unsigned)
     if model.kind != "weights":
         raise _core.UnsupportedError(f"{path}: holds an estimator, not weights: use safemodel.load")
     return dict(model.tensors())
