@@ -12,6 +12,12 @@
 #   COV_FILES=0                 leave out the per-file table
 #   COV_HTML=DIR                also write an HTML report (shows the missed
 #                               branches of every validator) into DIR
+#   COV_REFUSALS=0              leave out the refusal table: for each file of
+#                               the validators (estimators/, format/, mapping/),
+#                               how many refusal sites (return Corruption(...),
+#                               Unsupported(...), Refuse(...), ...) the corpora
+#                               reach; the sites never reached are listed in
+#                               <build>/profiles/unreached_refusals.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${COV_BUILD_DIR:-build-cov}
@@ -97,6 +103,50 @@ if per_file:
     for r in sorted(rows):
         print("%-40s %6d/%-6d %5.1f%% %7d/%-6d %5.1f%%" % (r[0], r[1], r[2], pct(r[1], r[2]), r[3], r[4], pct(r[3], r[4])))
 PY
+if [ "${COV_REFUSALS:-1}" != 0 ]; then
+  llvm-cov-14 export -instr-profile="$prof/merged.profdata" "$main" "${rest[@]}" >"$prof/full.json"
+  python3 - "$prof/full.json" "$PWD/lib/src/" "$prof/unreached_refusals.txt" <<'PY'
+import bisect, collections, json, re, sys
+data = json.load(open(sys.argv[1]))["data"][0]["files"]
+root, out_path = sys.argv[2], sys.argv[3]
+# A refusal site: where a validator builds an error Status.
+site = re.compile(r"\b(Corruption|Unsupported|InvalidArgument|LimitExceeded|Refuse)\(")
+counts = collections.OrderedDict()
+unreached = []
+for f in sorted(data, key=lambda f: f["filename"]):
+    name = f["filename"]
+    rel = name[len(root):] if name.startswith(root) else None
+    if rel is None or rel.split("/")[0] not in ("estimators", "format", "mapping") or not rel.endswith(".cc"):
+        continue
+    # Segments: [line, col, count, has_count, is_region_entry, is_gap]; the
+    # count at a position is that of the last segment starting at or before it.
+    segs = [(s[0], s[1], s[2]) for s in f["segments"] if s[3]]
+    keys = [(s[0], s[1]) for s in segs]
+    total = missed = 0
+    for lineno, text in enumerate(open(name, encoding="utf-8", errors="replace"), 1):
+        stripped = text.lstrip()
+        if stripped.startswith("//"):
+            continue
+        for m in site.finditer(text):
+            i = bisect.bisect_right(keys, (lineno, m.start() + 1)) - 1
+            if i < 0:
+                continue
+            total += 1
+            if segs[i][2] == 0:
+                missed += 1
+                unreached.append(f"{rel}:{lineno}: {text.strip()[:140]}")
+    if total:
+        counts[rel] = (total - missed, total)
+with open(out_path, "w") as out:
+    out.write("\n".join(unreached) + "\n")
+print("\n%-40s %s" % ("refusal sites reached", "(validators; unreached listed in " + out_path + ")"))
+all_hit = all_total = 0
+for rel, (hit, total) in counts.items():
+    all_hit += hit; all_total += total
+    print("%-40s %5d/%-5d %5.1f%%" % (rel, hit, total, 100.0 * hit / total))
+print("%-40s %5d/%-5d %5.1f%%" % ("TOTAL", all_hit, all_total, 100.0 * all_hit / max(all_total, 1)))
+PY
+fi
 if [ -n "${COV_HTML:-}" ]; then
   llvm-cov-14 show -format=html -output-dir="$COV_HTML" -show-branches=count \
     -instr-profile="$prof/merged.profdata" "$main" "${rest[@]}" "$PWD/lib/src"
