@@ -442,6 +442,7 @@ int Scan(const std::string& path, bool json) {
 
 struct PredictArgs {
   std::string model, input, output, method = "predict", member, header = "auto";
+  unsigned threads = 0;
   TrustArgs trust;
 };
 
@@ -476,7 +477,9 @@ int Predict(const PredictArgs& a) {
     row_lines.clear();
     for (size_t r = 0; r < x->rows; ++r) row_lines.push_back(r + 1 + (in.header == InputOptions::Header::kYes));
   }
-  auto out = model->Run(*method, *x, a.member);
+  RunOptions run;
+  run.threads = a.threads;
+  auto out = model->Run(*method, *x, a.member, run);
   if (!out.ok()) return Fail(WithInputPlace(out.status(), a.input, *x, row_lines).Wrap(a.model));
   const std::string csv = FormatCsv(*out);
   if (a.output.empty()) {
@@ -581,6 +584,9 @@ int Main(int argc, char** argv) {
                              "score_samples"}));
   predict->add_option("--output,-o", pr.output, "Write CSV here instead of stdout");
   predict->add_option("--member", pr.member, "Bundle member: dict key, or list/tuple index");
+  predict->add_option("--threads,-j", pr.threads,
+                      "Threads for large batches (default 0: one per core). Rows are split into equal parts;\n"
+                      "the output is identical for any count. k-nearest-neighbours models use one thread");
   AddTrustOptions(predict, pr.trust, true);
 
   try {

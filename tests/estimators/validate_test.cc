@@ -207,6 +207,28 @@ TEST(TreeInference, RefusesBadInputLikeScikitLearn) {
   EXPECT_REFUSED(TreePredictProba(*m, {x, 1, 2}), Code::kUnsupported, "has no predict_proba");
 }
 
+// The walk compares float32 x with a float32 threshold; it must decide as
+// scikit-learn does with the float64 one, for thresholds between, on and
+// beyond float32 values.
+TEST(TreeInference, Float32ThresholdsDecideAsFloat64Ones) {
+  const float a = 0.1f, b = std::nextafter(a, 1.0f);
+  const double mid = (static_cast<double>(a) + static_cast<double>(b)) / 2;  // not a float32
+  for (double t : {mid, static_cast<double>(a), static_cast<double>(b), std::nextafter(static_cast<double>(a), 0.0),
+                   1e300, -1e300, 3.5e38, -3.5e38}) {
+    TreeFixture f;
+    f.threshold[0] = t;
+    auto m = SingleRegressor(f);
+    ASSERT_TRUE(m.ok());
+    for (double x0 : {static_cast<double>(a), static_cast<double>(b), -3.4e38, 3.4e38, 0.0}) {
+      std::vector<double> x{x0, 0.0};
+      auto p = TreePredict(*m, {x, 1, 2});
+      ASSERT_TRUE(p.ok());
+      const double expect = static_cast<double>(static_cast<float>(x0)) <= t ? 10 : 20;
+      EXPECT_EQ(std::get<Matrix>(*p).data[0], expect) << "threshold " << t << ", x " << x0;
+    }
+  }
+}
+
 TEST(TreeInference, NearFloat32MaxRoundsLikeNumpy) {
   auto m = SingleRegressor(TreeFixture());
   ASSERT_TRUE(m.ok());
@@ -242,8 +264,21 @@ TEST(TreeInference, MissingGoToLeftRoutesNaN) {
 TEST(TreeInference, StepCapStopsATamperedWalk) {
   auto m = SingleRegressor(TreeFixture());
   ASSERT_TRUE(m.ok());
-  m->trees[0].left[2] = 0;  // bypasses the builder: a cycle 0 -> 2 -> 0
+  // Bypasses the builder: the flat layout's root points at itself, a cycle
+  // the lockstep walk must not report as a leaf.
+  m->trees[0].flat[0].left = 0;
+  m->trees[0].flat[0].threshold = INFINITY;
   std::vector<double> x{1.0, 0.0};
+  EXPECT_REFUSED(TreePredict(*m, {x, 1, 2}), Code::kCorruption, "walk exceeded its depth");
+}
+
+TEST(TreeInference, StepCapStopsATamperedWalkWithNaN) {
+  TreeFixture f;
+  f.missing = {0, 0, 1, 0, 0};
+  auto m = SingleRegressor(f, true);
+  ASSERT_TRUE(m.ok());
+  m->trees[0].left[2] = 0;  // bypasses the builder: a cycle 0 -> 2 -> 0 on the NaN path
+  std::vector<double> x{1.0, kNaN};
   EXPECT_REFUSED(TreePredict(*m, {x, 1, 2}), Code::kCorruption, "walk exceeded its depth");
 }
 

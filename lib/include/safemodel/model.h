@@ -113,15 +113,17 @@ class Model {
   // Runs `method` on x (rows x cols, row-major). For a bundle, `member` picks
   // the estimator. kInvalidArgument for a bad X or member, kUnsupported for a
   // method the estimator does not have (or a weights model).
+  // `options` may spread the rows over threads (see RunOptions).
   Result<Output> Run(Method method, std::span<const double> x, size_t rows, size_t cols,
-                     std::string_view member = "") const;
+                     std::string_view member = "", const RunOptions& options = {}) const;
   // The same for a table. With column names, and a model fitted on a
   // DataFrame (feature_names()), columns are taken by name in the model's
   // order: a missing or unknown column is kInvalidArgument naming it.
   // Without names, columns are taken in order. String cells go to the
   // estimators that read them (encoders); anywhere else they are refused
   // naming the cell.
-  Result<Output> Run(Method method, const Table& x, std::string_view member = "") const;
+  Result<Output> Run(Method method, const Table& x, std::string_view member = "",
+                     const RunOptions& options = {}) const;
   // True if the estimator reads documents (a CountVectorizer or
   // TfidfVectorizer, or a Pipeline starting with one): one whole string per
   // input row, a Table of one string column. Input readers should then take

@@ -45,6 +45,16 @@ struct Table {
   std::vector<std::string> column_names;  // empty, or cols names (a header row)
 };
 
+// How Model::Run spreads one batch over threads. Rows are cut into equal
+// consecutive parts, one per thread, and the parts' outputs joined in order:
+// the result is the same, bit for bit, for any thread count. A model with a
+// k-nearest-neighbours estimator (whose order of tied neighbours depends on
+// the batch size, as in scikit-learn) always runs on one thread.
+struct RunOptions {
+  unsigned threads = 1;               // 0: one per core
+  size_t min_rows_per_thread = 2048;  // fewer threads for smaller batches
+};
+
 struct Output {
   enum class Kind : uint8_t { kNumbers, kIntLabels, kFloatLabels, kStringLabels };
   Kind kind = Kind::kNumbers;

@@ -189,6 +189,7 @@ Result<IsolationForestModel> BuildIsolationForest(IsolationForestInput in, std::
       for (int32_t i = 0; i < tree.node_count; ++i) {
         if (tree.left[i] != kTreeLeaf) tree.feature[i] = m.features[t * m.max_features + tree.feature[i]];
       }
+      CompileTree(tree);
     }
     m.walk.n_features = m.n_features;
   }

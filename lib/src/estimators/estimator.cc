@@ -167,6 +167,29 @@ bool TakesDocuments(const Estimator& e) {
                     e.model);
 }
 
+namespace {
+
+bool AllRowIndependent(const std::vector<Estimator>& v) {
+  return std::all_of(v.begin(), v.end(), [](const Estimator& e) { return RowIndependent(e); });
+}
+
+}  // namespace
+
+bool RowIndependent(const Estimator& e) {
+  return std::visit(
+      Overload{[](const Pipeline& p) { return AllRowIndependent(p.steps); },
+               [](const VotingModel& m) { return AllRowIndependent(m.estimators); },
+               [](const StackingModel& m) { return AllRowIndependent(m.estimators) && AllRowIndependent(m.final_estimator); },
+               [](const OneVsRestModel& m) { return AllRowIndependent(m.estimators); },
+               [](const CalibratedModel& m) { return AllRowIndependent(m.estimators); },
+               [](const ColumnTransformer& m) { return AllRowIndependent(m.parts); },
+               // scikit-learn's brute-force search orders tied neighbours by a
+               // strategy chosen from the batch size.
+               [](const KnnModel&) { return false; },
+               []<class T>(const T&) { return true; }},
+      e.model);
+}
+
 Result<Estimator> BuildPipeline(std::vector<std::string> names, std::vector<Estimator> steps, std::string_view path) {
   std::string p(path);
   if (names.size() != steps.size()) {

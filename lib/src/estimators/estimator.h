@@ -118,6 +118,11 @@ Status SetFeatureNames(Estimator& e, std::vector<std::string> names, std::string
 // into cells for it.
 bool TakesDocuments(const Estimator& e);
 
+// True if each output row depends on its input row alone, so that a batch
+// may be cut into parts run apart (on several threads) with the very same
+// result. False for anything holding a k-nearest-neighbours model.
+bool RowIndependent(const Estimator& e);
+
 // Largest pipeline nesting depth BuildPipeline accepts (stack bound for the
 // recursive inference calls).
 inline constexpr int kMaxPipelineDepth = 16;

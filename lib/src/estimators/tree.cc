@@ -1,6 +1,7 @@
 #include "estimators/tree.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "safemodel/tensor.h"
@@ -113,7 +114,43 @@ Status CheckNodes(const TreeArrays& in, int64_t n_features, std::string_view pat
   return Status::Ok();
 }
 
+// The largest float32 <= t (t finite): for float32 x, x <= it iff
+// double(x) <= t. Below -FLT_MAX no finite float32 is <= t: -inf.
+float Float32AtOrBelow(double t) {
+  if (t >= static_cast<double>(FLT_MAX)) return FLT_MAX;
+  if (t < -static_cast<double>(FLT_MAX)) return -INFINITY;
+  float f = static_cast<float>(t);
+  if (static_cast<double>(f) > t) f = std::nextafter(f, -INFINITY);
+  return f;
+}
+
 }  // namespace
+
+void CompileTree(DecisionTree& t) {
+  t.flat.assign(static_cast<size_t>(t.node_count), FlatNode{});
+  // (scikit-learn node, flat slot) pairs still to place; children get two
+  // adjacent slots when their parent is placed, then are placed depth-first.
+  std::vector<std::pair<int32_t, int32_t>> todo{{0, 0}};
+  int32_t next = 1;
+  while (!todo.empty()) {
+    auto [node, slot] = todo.back();
+    todo.pop_back();
+    FlatNode& f = t.flat[static_cast<size_t>(slot)];
+    f.id = node;
+    if (t.left[node] == kTreeLeaf) {
+      f.threshold = NAN;
+      f.feature = 0;
+      f.left = slot - 1;
+      continue;
+    }
+    f.threshold = Float32AtOrBelow(t.threshold[node]);
+    f.feature = t.feature[node];
+    f.left = next;
+    todo.emplace_back(t.right[node], next + 1);
+    todo.emplace_back(t.left[node], next);  // popped first: the left subtree follows its parent
+    next += 2;
+  }
+}
 
 Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std::string_view path) {
   SAFEMODEL_RETURN_IF_ERROR(CheckCount(std::string(path) + ".n_features", shape.n_features, 1));
@@ -131,6 +168,7 @@ Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std
   SAFEMODEL_RETURN_IF_ERROR(CheckNodes(in, shape.n_features, path, t));
   t.value.assign(in.value.begin(), in.value.end());
   t.missing_go_to_left.assign(in.missing_go_to_left.begin(), in.missing_go_to_left.end());
+  CompileTree(t);
   return t;
 }
 

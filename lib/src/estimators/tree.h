@@ -28,6 +28,20 @@ namespace safemodel::estimators {
 inline constexpr int32_t kTreeLeaf = -1;       // sklearn's TREE_LEAF (children of a leaf)
 inline constexpr int32_t kTreeUndefined = -2;  // sklearn's TREE_UNDEFINED (feature of a leaf)
 
+// The tree as the predict loop walks it (16 bytes a node): both children of a
+// node side by side (left, left + 1), laid out depth-first so that a subtree
+// is near its root. `threshold` is the largest float32 <= scikit-learn's
+// float64 threshold, so for a float32 x, `x <= threshold` here is exactly
+// `double(x) <= threshold` there. A leaf points at itself: left = its own
+// index - 1 and threshold NaN (`!(x <= NaN)` adds 1), so rows can walk in
+// lockstep without testing for leaves.
+struct FlatNode {
+  float threshold;
+  int32_t feature;  // 0 for a leaf
+  int32_t left;
+  int32_t id;       // scikit-learn's node index
+};
+
 struct DecisionTree {
   int32_t node_count = 0;
   int32_t n_outputs = 0;
@@ -39,6 +53,11 @@ struct DecisionTree {
   std::vector<double> threshold;     // -2.0 for leaves
   std::vector<double> value;         // node_count x n_outputs x max_classes
   std::vector<uint8_t> missing_go_to_left;  // empty: the file predates scikit-learn 1.3
+  std::vector<FlatNode> flat;        // CompileTree's layout of the arrays above
+  // Classifiers: value with each node's row for output k divided by its sum
+  // over the first n_classes[k] columns (a zero sum by 1), as one tree's
+  // predict_proba gives it; padding columns 0. Empty for regressors.
+  std::vector<double> proba;
 
   DecisionTree() = default;
   DecisionTree(DecisionTree&&) = default;
@@ -51,10 +70,28 @@ struct DecisionTree {
 
 // One tree's arrays as the mapper found them (sklearn's tree_ node records
 // split into columns). Borrowed for the call.
+// A column of node indices: scikit-learn's intp (int64) as the mapper reads
+// it, or the int32 a .smdl file stores. Borrowed.
+class IndexColumn {
+ public:
+  IndexColumn() = default;
+  IndexColumn(std::span<const int64_t> v) : wide_(v) {}                 // NOLINT: implicit by design
+  IndexColumn(std::span<const int32_t> v) : narrow_(v), is_narrow_(true) {}  // NOLINT
+  IndexColumn(const std::vector<int64_t>& v) : wide_(v) {}              // NOLINT
+  IndexColumn(const std::vector<int32_t>& v) : narrow_(v), is_narrow_(true) {}  // NOLINT
+  size_t size() const { return is_narrow_ ? narrow_.size() : wide_.size(); }
+  int64_t operator[](size_t i) const { return is_narrow_ ? narrow_[i] : wide_[i]; }
+
+ private:
+  std::span<const int64_t> wide_;
+  std::span<const int32_t> narrow_;
+  bool is_narrow_ = false;
+};
+
 struct TreeArrays {
-  std::span<const int64_t> left_child;
-  std::span<const int64_t> right_child;
-  std::span<const int64_t> feature;
+  IndexColumn left_child;
+  IndexColumn right_child;
+  IndexColumn feature;
   std::span<const double> threshold;
   std::span<const double> value;                // C order
   std::vector<uint64_t> value_shape;            // [node_count, n_outputs, max_classes]
@@ -73,6 +110,10 @@ struct TreeShape {
 // range [0, 311)" (kCorruption); kLimitExceeded when a size overflows or a
 // count does not fit int32.
 Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std::string_view path);
+
+// (Re)builds t.flat from the checked arrays. BuildTree calls it; whoever
+// changes a built tree's arrays afterwards must call it again.
+void CompileTree(DecisionTree& t);
 
 enum class TreeTask : uint8_t { kClassifier, kRegressor };
 enum class TreeCombine : uint8_t {

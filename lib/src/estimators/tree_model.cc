@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "estimators/numpy_math.h"
 #include "estimators/tree.h"
 
 namespace safemodel::estimators {
@@ -52,6 +53,19 @@ Status CheckModelShape(const TreeModelInput& in, std::string_view path, TreeShap
   return Status::Ok();
 }
 
+// Fills t.proba (see DecisionTree) for a classifier.
+void NormalizeLeaves(DecisionTree& t, const std::vector<int32_t>& n_classes) {
+  t.proba.assign(t.value.size(), 0.0);
+  const size_t row = static_cast<size_t>(t.max_classes);
+  for (size_t r = 0; r < t.value.size() / row; ++r) {
+    const int32_t nc = n_classes[r % n_classes.size()];
+    const double* v = t.value.data() + r * row;
+    double sum = NumpySum(v, static_cast<size_t>(nc));  // proba.sum(axis=1)
+    if (sum == 0.0) sum = 1.0;
+    for (int32_t c = 0; c < nc; ++c) t.proba[r * row + c] = v[c] / sum;
+  }
+}
+
 }  // namespace
 
 Result<TreeModel> BuildTreeModel(const TreeModelInput& in, std::string_view path) {
@@ -73,72 +87,10 @@ Result<TreeModel> BuildTreeModel(const TreeModelInput& in, std::string_view path
       return Corruption(tp + ".missing_go_to_left: absent, but this estimator takes NaN");
     }
     SAFEMODEL_ASSIGN_OR_RETURN(DecisionTree t, BuildTree(in.trees[i], shape, tp));
+    if (m.task == TreeTask::kClassifier) NormalizeLeaves(t, m.n_classes);
     m.trees.push_back(std::move(t));
   }
   return m;
-}
-
-namespace {
-
-// numpy's float64 -> float32 cast rounds to nearest; values from here up
-// round to infinity, which scikit-learn then refuses ("too large for
-// dtype('float32')"). Casting them in C++ would be undefined behaviour.
-constexpr double kF32Overflow = 0x1.ffffffp127;
-
-// X as scikit-learn hands it to the tree: validated, then rounded to float32.
-Result<std::vector<float>> ToFloat32(const TreeModel& m, MatrixView x) {
-  FiniteRule rule = m.accept_nan ? FiniteRule::kAllowNaN : FiniteRule::kFinite;
-  SAFEMODEL_RETURN_IF_ERROR(CheckInput(x, static_cast<size_t>(m.n_features), rule, m.class_name));
-  std::vector<float> out(x.data.size());
-  for (size_t i = 0; i < x.data.size(); ++i) {
-    double v = x.data[i];
-    if (std::fabs(v) >= kF32Overflow) {
-      return InvalidArgument("X[" + std::to_string(i / x.cols) + ", " + std::to_string(i % x.cols) + "]: " +
-                             FormatDouble(v) + " is too large for float32 (" + m.class_name + " refuses it)");
-    }
-    out[i] = static_cast<float>(v);
-  }
-  return out;
-}
-
-// The walk. BuildTree proved every path ends at a leaf within t.depth steps
-// and stays in bounds; the step cap only guards against a broken invariant.
-inline int32_t FindLeaf(const DecisionTree& t, const float* row) {
-  const bool has_missing = !t.missing_go_to_left.empty();
-  int32_t node = 0;
-  for (int32_t step = 0; step <= t.depth; ++step) {
-    const int32_t left = t.left[node];
-    if (left == kTreeLeaf) return node;
-    const float v = row[t.feature[node]];
-    // float32 promoted to double against the float64 threshold, as _tree.pyx.
-    bool go_left = static_cast<double>(v) <= t.threshold[node];
-    if (has_missing && std::isnan(v)) go_left = t.missing_go_to_left[node] != 0;
-    node = go_left ? left : t.right[node];
-  }
-  return kTreeLeaf;
-}
-
-Status WalkAll(const TreeModel& m, const std::vector<float>& xf, size_t rows, std::vector<int32_t>& leaves) {
-  const size_t nf = static_cast<size_t>(m.n_features);
-  const size_t nt = m.trees.size();
-  leaves.resize(rows * nt);
-  for (size_t t = 0; t < nt; ++t) {
-    for (size_t i = 0; i < rows; ++i) {
-      int32_t leaf = FindLeaf(m.trees[t], xf.data() + i * nf);
-      if (leaf == kTreeLeaf) return Corruption(m.class_name + ".trees[" + std::to_string(t) + "]: walk exceeded its depth");
-      leaves[i * nt + t] = leaf;
-    }
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-Result<std::vector<int32_t>> TreeApply(const TreeModel& m, MatrixView x) {
-  SAFEMODEL_ASSIGN_OR_RETURN(std::vector<float> xf, ToFloat32(m, x));
-  std::vector<int32_t> leaves;
-  SAFEMODEL_RETURN_IF_ERROR(WalkAll(m, xf, x.rows, leaves));
-  return leaves;
 }
 
 std::string Describe(const TreeModel& m) {

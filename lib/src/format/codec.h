@@ -89,8 +89,16 @@ class Decoder {
   Result<std::vector<T>> Copy(uint32_t index, DType dtype, size_t rank, const std::string& path,
                               std::vector<uint64_t>* shape = nullptr) {
     SAFEMODEL_ASSIGN_OR_RETURN(const TensorView* t, Take(index, dtype, rank, path));
-    std::vector<T> out(t->bytes.size() / sizeof(T));
-    if (!out.empty()) std::memcpy(out.data(), t->bytes.data(), t->bytes.size());
+    std::vector<T> out;
+    const size_t n = t->bytes.size() / sizeof(T);
+    if (reinterpret_cast<uintptr_t>(t->bytes.data()) % alignof(T) == 0) {
+      // Tensor data is 64-byte aligned in a file: one pass, no zero fill.
+      const T* first = reinterpret_cast<const T*>(t->bytes.data());
+      out.assign(first, first + n);
+    } else if (n > 0) {
+      out.resize(n);
+      std::memcpy(out.data(), t->bytes.data(), n * sizeof(T));
+    }
     if (shape) *shape = t->shape;
     return out;
   }

@@ -165,9 +165,9 @@ Result<est::Estimator> DecodeLinear(Decoder& d, schema::LinearModel::Reader r, c
 
 namespace {
 
-// Tree columns, widened to the int64 the builder takes (sklearn's intp).
+// Tree columns, copied out of the file (int32 node indices, as stored).
 struct TreeColumns {
-  std::vector<int64_t> left, right, feature;
+  std::vector<int32_t> left, right, feature;
   std::vector<double> threshold, value;
   std::vector<uint64_t> value_shape;
   std::vector<uint8_t> missing;
@@ -176,17 +176,11 @@ struct TreeColumns {
   }
 };
 
-
-Result<std::vector<int64_t>> Widen(Decoder& d, uint32_t index, const std::string& path) {
-  SAFEMODEL_ASSIGN_OR_RETURN(auto narrow, d.Copy<int32_t>(index, DType::kI32, 1, path));
-  return std::vector<int64_t>(narrow.begin(), narrow.end());
-}
-
 Result<TreeColumns> DecodeTree(Decoder& d, schema::Tree::Reader r, const std::string& p) {
   TreeColumns c;
-  SAFEMODEL_ASSIGN_OR_RETURN(c.left, Widen(d, r.getLeftChild(), p + ".left_child"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.right, Widen(d, r.getRightChild(), p + ".right_child"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.feature, Widen(d, r.getFeature(), p + ".feature"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.left, d.Copy<int32_t>(r.getLeftChild(), DType::kI32, 1, p + ".left_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.right, d.Copy<int32_t>(r.getRightChild(), DType::kI32, 1, p + ".right_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(c.feature, d.Copy<int32_t>(r.getFeature(), DType::kI32, 1, p + ".feature"));
   SAFEMODEL_ASSIGN_OR_RETURN(c.threshold, d.Copy<double>(r.getThreshold(), DType::kF64, 1, p + ".threshold"));
   SAFEMODEL_ASSIGN_OR_RETURN(c.value, d.Copy<double>(r.getValue(), DType::kF64, 3, p + ".value", &c.value_shape));
   if (r.getMissingGoToLeft() != kNoTensor) {

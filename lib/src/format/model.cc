@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <thread>
 
 #include <capnp/compat/json.h>
 
@@ -251,6 +253,61 @@ Result<Output> RunOn(const est::Estimator& e, Method method, const est::TableVie
   return InvalidArgument("unknown method");
 }
 
+// Rows [first, first + n) of a table.
+est::TableView RowsOf(const est::TableView& v, size_t first, size_t n) {
+  est::TableView part = v;
+  part.rows = n;
+  part.numbers = v.numbers.subspan(first * v.cols, n * v.cols);
+  if (!v.strings.empty()) part.strings = v.strings.subspan(first * v.cols, n * v.cols);
+  if (!v.is_string.empty()) part.is_string = v.is_string.subspan(first * v.cols, n * v.cols);
+  return part;
+}
+
+// Appends `part` (the rows after out's) to `out`; false if the two do not
+// have the same kind and width.
+bool Append(Output& out, Output&& part) {
+  if (part.kind != out.kind || part.cols != out.cols) return false;
+  out.rows += part.rows;
+  out.numbers.insert(out.numbers.end(), part.numbers.begin(), part.numbers.end());
+  out.ints.insert(out.ints.end(), part.ints.begin(), part.ints.end());
+  out.strings.insert(out.strings.end(), std::make_move_iterator(part.strings.begin()),
+                     std::make_move_iterator(part.strings.end()));
+  return true;
+}
+
+// RunOn, with the rows cut into consecutive parts run on their own threads
+// (see RunOptions). If any part fails, the whole batch runs again on this
+// thread, so that an error names its row as the one-thread run does.
+Result<Output> RunSpread(const est::Estimator& e, Method method, const est::TableView& view,
+                         const RunOptions& options) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = options.threads ? options.threads : cores;
+  const size_t parts = std::min(threads, view.rows / std::max<size_t>(options.min_rows_per_thread, 1));
+  if (parts <= 1 || !est::RowIndependent(e)) return RunOn(e, method, view);
+  std::vector<std::optional<Result<Output>>> results(parts);
+  auto run = [&](size_t k) {
+    const size_t first = view.rows * k / parts, end = view.rows * (k + 1) / parts;
+    try {
+      results[k].emplace(RunOn(e, method, RowsOf(view, first, end - first)));
+    } catch (...) {  // e.g. std::bad_alloc: the rerun below throws it on the caller's thread
+      results[k].emplace(IoError("a worker thread failed"));
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (size_t k = 1; k < parts; ++k) pool.emplace_back(run, k);
+    run(0);
+  }
+  for (const auto& r : results) {
+    if (!r->ok()) return RunOn(e, method, view);
+  }
+  Output out = std::move(**results[0]);
+  for (size_t k = 1; k < parts; ++k) {
+    if (!Append(out, std::move(**results[k]))) return RunOn(e, method, view);
+  }
+  return out;
+}
+
 // The table's columns in the model's feature order, by name.
 Result<Table> ByName(const Table& x, const std::vector<std::string>& names) {
   std::vector<size_t> from(names.size());
@@ -307,14 +364,18 @@ const est::Estimator* Model::Find(std::string_view member, Status* error) const 
 }
 
 Result<Output> Model::Run(Method method, std::span<const double> x, size_t rows, size_t cols,
-                          std::string_view member) const {
+                          std::string_view member, const RunOptions& options) const {
   Status error;
   const est::Estimator* e = Find(member, &error);
   if (!e) return error;
-  return RunOn(*e, method, est::TableView::Of(est::MatrixView{x, rows, cols}));
+  if (cols == 0 ? !x.empty() : (x.size() % cols != 0 || x.size() / cols != rows)) {
+    return RunOn(*e, method, est::TableView::Of(est::MatrixView{x, rows, cols}));  // refuses the shape
+  }
+  return RunSpread(*e, method, est::TableView::Of(est::MatrixView{x, rows, cols}), options);
 }
 
-Result<Output> Model::Run(Method method, const Table& x, std::string_view member) const {
+Result<Output> Model::Run(Method method, const Table& x, std::string_view member,
+                          const RunOptions& options) const {
   Status error;
   const est::Estimator* e = Find(member, &error);
   if (!e) return error;
@@ -332,7 +393,7 @@ Result<Output> Model::Run(Method method, const Table& x, std::string_view member
     use = &reordered;
   }
   est::TableView view{use->rows, use->cols, use->numbers, use->strings, use->is_string, use->column_names};
-  return RunOn(*e, method, view);
+  return RunSpread(*e, method, view, options);
 }
 
 bool Model::takes_documents(std::string_view member) const {
