@@ -96,9 +96,16 @@ TEST_P(FileRoundTrip, EveryMethodIsBitIdenticalAfterTheFile) {
   EXPECT_EQ(m.kind(), EstimatorKind::kEstimator);
   EXPECT_EQ(m.estimator_class(), direct.ClassName());
   MatrixView x = c->matrix("X");
+  // Rows cut into 3 parts on 3 threads must give the very same output.
+  RunOptions spread;
+  spread.threads = 3;
+  spread.min_rows_per_thread = 1;
+  ASSERT_GE(x.rows, 3u);
   for (Method method : kAllMethods) {
     ExpectSameOutput(m.Run(method, x.data, x.rows, x.cols), Direct(direct, method, x),
                      GetParam() + "." + std::string(MethodName(method)));
+    ExpectSameOutput(m.Run(method, x.data, x.rows, x.cols, "", spread), Direct(direct, method, x),
+                     GetParam() + "." + std::string(MethodName(method)) + " on 3 threads");
   }
 }
 
@@ -106,7 +113,7 @@ INSTANTIATE_TEST_SUITE_P(
     Families, FileRoundTrip,
     ::testing::Values("linreg", "ridge_multi", "logreg_multinomial", "logreg_ovr", "logreg_str_liblinear",
                       "sgd_huber", "linsvc_bin", "dt_clf", "dt_clf_float", "dt_clf_multi", "dt_reg_multi",
-                      "rf_clf_str", "rf_reg_multi", "etrees_clf", "std_scaler_nomean", "minmax_clip",
+                      "rf_clf_str", "rf_clf_12", "rf_reg_multi", "etrees_clf", "std_scaler_nomean", "minmax_clip",
                       "pipe_std_logreg", "pipe_minmax_rf"));
 
 TEST(FileBundle, MembersKeepTheirNamesAndValues) {

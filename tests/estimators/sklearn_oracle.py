@@ -154,6 +154,12 @@ record("et_clf", ExtraTreeClassifier(random_state=0).fit(X3, ys), Xt3, edge=True
 record("et_reg", ExtraTreeRegressor(random_state=0).fit(Xr, yr), Xtr, edge=True)
 record("rf_clf_str", RandomForestClassifier(n_estimators=15, random_state=0).fit(X3, ys), Xt3, edge=True)
 record("rf_clf_bin", RandomForestClassifier(n_estimators=10, max_depth=5, random_state=0).fit(Xc, yc), Xtc, edge=True)
+# 12 classes, weighted: each tree's proba normalizer is numpy's pairwise sum
+# over more than 8 non-integer counts, and 20 trees load on several threads.
+X12, y12 = make_classification(n_samples=600, n_features=8, n_informative=6, n_classes=12, n_clusters_per_class=1,
+                               random_state=5)
+record("rf_clf_12", RandomForestClassifier(n_estimators=20, max_depth=6, class_weight="balanced",
+                                           random_state=0).fit(X12, y12), X12[:80] * 1.05, edge=True)
 record("rf_reg", RandomForestRegressor(n_estimators=12, random_state=0).fit(Xr, yr), Xtr, edge=True)
 record("rf_reg_multi", RandomForestRegressor(n_estimators=8, random_state=0).fit(Xm, ym), Xtm, edge=True)
 record("etrees_clf", ExtraTreesClassifier(n_estimators=10, random_state=0).fit(X3, y3), Xt3, edge=True)

@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("linreg", "linreg_noint", "ridge_multi", "lasso", "enet", "sgdreg", "logreg_bin",
                       "logreg_bin_multinomial", "logreg_multinomial", "logreg_ovr", "logreg_str_liblinear", "sgd_log",
                       "sgd_huber", "sgd_huber_bin", "sgd_hinge", "linsvc", "linsvc_bin", "dt_clf", "dt_clf_float",
-                      "dt_clf_multi", "dt_reg", "dt_reg_multi", "et_clf", "et_reg", "rf_clf_str", "rf_clf_bin",
+                      "dt_clf_multi", "dt_reg", "dt_reg_multi", "et_clf", "et_reg", "rf_clf_str", "rf_clf_12", "rf_clf_bin",
                       "rf_reg", "rf_reg_multi", "etrees_clf", "etrees_reg", "std_scaler", "std_scaler_nomean",
                       "minmax_clip", "pipe_std_logreg", "pipe_minmax_rf", "pipe_std_minmax"));
 

@@ -266,10 +266,15 @@ TEST(TreeInference, StepCapStopsATamperedWalk) {
   ASSERT_TRUE(m.ok());
   // Bypasses the builder: the flat layout's root points at itself, a cycle
   // the lockstep walk must not report as a leaf.
-  m->trees[0].flat[0].left = 0;
-  m->trees[0].flat[0].threshold = INFINITY;
-  std::vector<double> x{1.0, 0.0};
-  EXPECT_REFUSED(TreePredict(*m, {x, 1, 2}), Code::kCorruption, "walk exceeded its depth");
+  DecisionTree& t = m->trees[0];
+  t.flat[0].left = 0;
+  t.flat[0].threshold = INFINITY;
+  ASSERT_FALSE(t.small_flat.empty());
+  t.small_flat[0].left = 0;
+  t.small_flat[0].threshold = INFINITY;
+  std::vector<double> x(40, 0.0);
+  EXPECT_REFUSED(TreePredict(*m, {std::span(x).first(2), 1, 2}), Code::kCorruption, "walk exceeded its depth");
+  EXPECT_REFUSED(TreePredict(*m, {x, 20, 2}), Code::kCorruption, "walk exceeded its depth");
 }
 
 TEST(TreeInference, StepCapStopsATamperedWalkWithNaN) {

@@ -47,7 +47,8 @@ struct LoadOptions {
   // it was checked. Costs one copy of the data.
   bool copy_tensors = false;
 
-  // Threads for hashing tensor bytes; 0 = one per core.
+  // Threads for hashing tensor bytes and building large tree ensembles;
+  // 0 = one per core.
   unsigned hash_threads = 0;
 
   // Called now and then while tensor bytes are hashed: (bytes done, total).

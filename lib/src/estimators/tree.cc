@@ -150,6 +150,15 @@ void CompileTree(DecisionTree& t) {
     todo.emplace_back(t.left[node], next);  // popped first: the left subtree follows its parent
     next += 2;
   }
+  t.small_flat.clear();
+  const bool fits = t.node_count >= 2 && t.node_count <= 65536 &&
+                    std::all_of(t.flat.begin(), t.flat.end(), [](const FlatNode& f) { return f.feature < 65536; });
+  if (fits) {
+    // Every left is in [1, node_count): a leaf is never at slot 0 here.
+    for (const FlatNode& f : t.flat) {
+      t.small_flat.push_back({f.threshold, static_cast<uint16_t>(f.feature), static_cast<uint16_t>(f.left)});
+    }
+  }
 }
 
 Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std::string_view path) {

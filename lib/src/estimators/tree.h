@@ -41,6 +41,13 @@ struct FlatNode {
   int32_t left;
   int32_t id;       // scikit-learn's node index
 };
+// The same walk in 8 bytes a node, for trees of 2 to 65,536 nodes over at
+// most 65,536 features (most forests): twice the nodes per cache line.
+struct SmallFlatNode {
+  float threshold;
+  uint16_t feature;
+  uint16_t left;
+};
 
 struct DecisionTree {
   int32_t node_count = 0;
@@ -54,6 +61,7 @@ struct DecisionTree {
   std::vector<double> value;         // node_count x n_outputs x max_classes
   std::vector<uint8_t> missing_go_to_left;  // empty: the file predates scikit-learn 1.3
   std::vector<FlatNode> flat;        // CompileTree's layout of the arrays above
+  std::vector<SmallFlatNode> small_flat;  // flat in 8 bytes a node, when it fits (else empty)
   // Classifiers: value with each node's row for output k divided by its sum
   // over the first n_classes[k] columns (a zero sum by 1), as one tree's
   // predict_proba gives it; padding columns 0. Empty for regressors.
@@ -150,6 +158,9 @@ struct TreeModelInput {
   int64_t n_outputs = 0;             // n_outputs_
   std::vector<LabelValues> classes;  // classifiers: classes_ per output
   std::vector<TreeArrays> trees;     // forests: estimators_[i].tree_
+  // Threads that may build the trees (0: one per core). The result, and the
+  // error for a bad tree (the first in estimator order), do not depend on it.
+  unsigned threads = 1;
 };
 
 // Single trees report nodes as "<path>.nodes[i]...", forests as

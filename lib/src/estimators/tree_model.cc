@@ -1,5 +1,8 @@
 // TreeModel: building a single tree or a forest, and inference.
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
 #include <cmath>
 
 #include "estimators/numpy_math.h"
@@ -80,7 +83,7 @@ Result<TreeModel> BuildTreeModel(const TreeModelInput& in, std::string_view path
   m.n_outputs = static_cast<int32_t>(in.n_outputs);
   for (int64_t c : shape.n_classes) m.n_classes.push_back(static_cast<int32_t>(c));
   m.classes = in.classes;
-  for (size_t i = 0; i < in.trees.size(); ++i) {
+  auto build = [&](size_t i) -> Result<DecisionTree> {
     std::string tp = in.combine == TreeCombine::kSingle ? std::string(path)
                                                         : std::string(path) + ".trees[" + std::to_string(i) + "]";
     if (in.accept_nan && in.trees[i].missing_go_to_left.empty()) {
@@ -88,7 +91,30 @@ Result<TreeModel> BuildTreeModel(const TreeModelInput& in, std::string_view path
     }
     SAFEMODEL_ASSIGN_OR_RETURN(DecisionTree t, BuildTree(in.trees[i], shape, tp));
     if (m.task == TreeTask::kClassifier) NormalizeLeaves(t, m.n_classes);
-    m.trees.push_back(std::move(t));
+    return t;
+  };
+  const size_t n = in.trees.size();
+  std::vector<std::optional<Result<DecisionTree>>> built(n);
+  const size_t cores = in.threads ? in.threads : std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::min(cores, n / 8);  // a few trees are not worth a thread
+  if (threads > 1) {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) {
+        try {
+          built[i].emplace(build(i));
+        } catch (...) {  // e.g. std::bad_alloc: built again below, on the calling thread
+        }
+      }
+    };
+    std::vector<std::jthread> pool;
+    for (size_t k = 1; k < threads; ++k) pool.emplace_back(work);
+    work();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!built[i]) built[i].emplace(build(i));
+    if (!built[i]->ok()) return built[i]->status();
+    m.trees.push_back(std::move(**built[i]));
   }
   return m;
 }

@@ -84,36 +84,45 @@ Result<Rows> PrepareRows(const TreeModel& m, MatrixView x) {
   return r;
 }
 
+// kLanes rows (row[g]) walked in lockstep from the root to `at`: after
+// `depth` steps every lane is at its leaf, which then steps to itself, so the
+// loop stops as soon as no lane moved.
+template <class Node>
+void Lockstep(const Node* nodes, int32_t depth, const float* const* row, int32_t* at) {
+  for (size_t g = 0; g < kLanes; ++g) at[g] = 0;
+  for (int32_t step = 0; step < depth; ++step) {
+    bool moved = false;
+#pragma GCC unroll 16
+    for (size_t g = 0; g < kLanes; ++g) {
+      const Node& node = nodes[at[g]];
+      const int32_t to = static_cast<int32_t>(node.left) + !(row[g][node.feature] <= node.threshold);
+      moved |= to != at[g];
+      at[g] = to;
+    }
+    if (!moved) break;
+  }
+}
+
 // Leaf (scikit-learn node index) of rows [first, first + n) in tree t, into
-// leaf[0..n). Rows are walked kLanes at a time in lockstep on t.flat; after
-// t.depth steps every lane is at its leaf, which then steps to itself, so the
-// loop stops as soon as no lane moved (and a lane that is then not at a leaf
-// is refused). A row with NaN takes FindLeafWithNaN.
+// leaf[0..n): kLanes rows at a time in lockstep, on t.small_flat if the tree
+// has it, else t.flat. A lane that is then not at a leaf is refused (the
+// belt: the layout is broken). A row with NaN takes FindLeafWithNaN.
 Status WalkRows(const DecisionTree& t, const Rows& rows, size_t first, size_t n, int32_t* leaf) {
-  const FlatNode* nodes = t.flat.data();
   const size_t last = first + n - 1;
   for (size_t i0 = 0; i0 < n; i0 += kLanes) {
     const float* row[kLanes];
     int32_t at[kLanes];
     for (size_t g = 0; g < kLanes; ++g) {
       row[g] = rows.x.data() + std::min(first + i0 + g, last) * rows.width;  // a short group repeats its last row
-      at[g] = 0;
     }
-    for (int32_t step = 0; step < t.depth; ++step) {
-      bool moved = false;
-#pragma GCC unroll 16
-      for (size_t g = 0; g < kLanes; ++g) {
-        const FlatNode& node = nodes[at[g]];
-        const int32_t to = node.left + !(row[g][node.feature] <= node.threshold);
-        moved |= to != at[g];
-        at[g] = to;
-      }
-      if (!moved) break;
+    if (!t.small_flat.empty()) {
+      Lockstep(t.small_flat.data(), t.depth, row, at);
+    } else {
+      Lockstep(t.flat.data(), t.depth, row, at);
     }
-    // The belt: a lane not at a leaf now means the layout is broken.
     const size_t lanes = std::min(kLanes, n - i0);
     for (size_t g = 0; g < lanes; ++g) {
-      const FlatNode& node = nodes[at[g]];
+      const FlatNode& node = t.flat[static_cast<size_t>(at[g])];
       if (node.left != at[g] - 1 || !std::isnan(node.threshold)) return Corruption("a tree walk exceeded its depth");
       leaf[i0 + g] = node.id;
     }

@@ -217,6 +217,7 @@ Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, cons
     columns.push_back(std::move(c));
   }
   for (const auto& c : columns) in.trees.push_back(c.Arrays());
+  in.threads = d.options().hash_threads;
   SAFEMODEL_ASSIGN_OR_RETURN(est::TreeModel m, est::BuildTreeModel(in, p));
   if (r.getNClasses().size() != m.n_classes.size()) return Corruption(p + ".nClasses: disagrees with classes");
   for (unsigned i = 0; i < r.getNClasses().size(); ++i) {
