@@ -452,6 +452,8 @@ def parse_args():
     p.add_argument("--build", type=Path, default=REPO / "build", help="build folder (default: <repo>/build)")
     p.add_argument("--json", type=Path, help="also write every median and ratio here as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (its path goes to stderr)")
+    p.add_argument("--workdir", type=Path,
+                   help="write models, keys and X here (created; kept) instead of a temporary folder")
     args = p.parse_args()
     if args.rounds is not None and args.rounds < 1:
         p.error("--rounds must be at least 1")
@@ -534,7 +536,11 @@ def run_all(ctx, skip_weights):
 
 def main():
     args = parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="safemodel-side-by-side-"))
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        tmp, args.keep = args.workdir.resolve(), True
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="safemodel-side-by-side-"))
     try:
         ctx = setup(args, tmp)
         ctx.results["machine"] = machine_info(ctx.cli)

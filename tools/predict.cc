@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -105,9 +107,24 @@ Status ForEachRecord(std::string_view text, const std::string& name, Cell&& cell
 
 template <typename T>
 void Widen(const TensorView& t, std::vector<double>& out) {
-  std::vector<T> tmp(t.bytes.size() / sizeof(T));
-  std::memcpy(tmp.data(), t.bytes.data(), t.bytes.size());  // .npy data need not be aligned
-  out.assign(tmp.begin(), tmp.end());
+  const size_t n = t.bytes.size() / sizeof(T);
+  out.resize(n);
+  const std::byte* p = t.bytes.data();  // .npy data need not be aligned
+  for (size_t i = 0; i < n; ++i, p += sizeof(T)) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    out[i] = static_cast<double>(v);
+  }
+}
+
+// True if the file starts with numpy's magic (reads 6 bytes, not the file).
+Result<bool> IsNpy(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return IoError("cannot open '" + path + "': " + std::strerror(errno));
+  char magic[6] = {};
+  const size_t got = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return got == sizeof magic && std::memcmp(magic, "\x93NUMPY", 6) == 0;
 }
 
 void AppendCsvString(std::string& out, const std::string& s) {
@@ -216,8 +233,11 @@ Result<Table> ParseCsv(std::string_view text, const std::string& name, const Inp
 }
 
 Result<Table> ReadInputTable(const std::string& path, const InputOptions& options, std::vector<size_t>* row_lines) {
-  SAFEMODEL_ASSIGN_OR_RETURN(std::string head, ReadTextFile(path, kMaxInputBytes));
-  if (head.rfind("\x93NUMPY", 0) != 0) return ParseCsv(head, path, options, row_lines);
+  SAFEMODEL_ASSIGN_OR_RETURN(bool npy, IsNpy(path));
+  if (!npy) {
+    SAFEMODEL_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path, kMaxInputBytes));
+    return ParseCsv(text, path, options, row_lines);
+  }
   Table t;
   auto set = ReadNpy(path);
   if (!set.ok() && set.status().code() == Code::kUnsupported) {

@@ -408,22 +408,22 @@ std::vector<double> InitRaw(const GradientBoostingModel& m) {
 }  // namespace
 
 Result<Matrix> GradientBoostingRaw(const GradientBoostingModel& m, MatrixView x) {
-  // TreeApply checks X as decision_function does (float32, finite, width).
-  SAFEMODEL_ASSIGN_OR_RETURN(std::vector<int32_t> leaves, TreeApply(m.trees, x));
   const size_t k = static_cast<size_t>(m.trees_per_stage);
-  const size_t nt = m.trees.trees.size();
   const std::vector<double> init = InitRaw(m);
   Matrix raw(x.rows, k);
   for (size_t i = 0; i < x.rows; ++i) {
-    double* out = &raw.at(i, 0);
-    for (size_t c = 0; c < k; ++c) out[c] = init[c];
-    // predict_stages: out[i, k] += learning_rate * value[leaf], stage by stage.
-    const int32_t* row_leaves = leaves.data() + i * nt;
-    for (size_t t = 0; t < nt; ++t) {
-      const DecisionTree& tree = m.trees.trees[t];
-      out[t % k] += m.learning_rate * tree.value[static_cast<size_t>(row_leaves[t])];
-    }
+    for (size_t c = 0; c < k; ++c) raw.at(i, c) = init[c];
   }
+  // predict_stages: out[i, k] += learning_rate * value[leaf], stage by stage
+  // (the visitor gives each row its trees in order). TreeVisitLeaves checks X
+  // as decision_function does (float32, finite, width).
+  SAFEMODEL_RETURN_IF_ERROR(TreeVisitLeaves(m.trees, x, [&](size_t t, size_t first, size_t n, const int32_t* leaf) {
+    const DecisionTree& tree = m.trees.trees[t];
+    const size_t c = t % k;
+    for (size_t i = 0; i < n; ++i) {
+      raw.at(first + i, c) += m.learning_rate * tree.value[static_cast<size_t>(leaf[i])];
+    }
+  }));
   return raw;
 }
 

@@ -41,7 +41,6 @@ Status CheckTreeShape(const TreeArrays& in, const TreeShape& shape, std::string_
                       std::to_string(shape.n_outputs) + ", " + std::to_string(max_classes) + "]");
   }
   SAFEMODEL_RETURN_IF_ERROR(CheckSize(where, in.value.size(), n, vs[1] * vs[2]));  // vs[1], vs[2] < 2^31
-  SAFEMODEL_RETURN_IF_ERROR(CheckAllFinite(in.value, where));
   t.node_count = static_cast<int32_t>(n);
   t.n_outputs = static_cast<int32_t>(shape.n_outputs);
   t.max_classes = static_cast<int32_t>(max_classes);
@@ -65,15 +64,16 @@ Status CheckChild(std::string_view path, int64_t i, std::string_view field, int6
   return Status::Ok();
 }
 
-// An internal node's split: feature index and a finite threshold.
-Status CheckSplit(const TreeArrays& in, int64_t i, int64_t n_features, std::string_view path) {
-  int64_t f = in.feature[i];
+// An internal node's split, as read (once) from the input: feature index and
+// a finite threshold; missing_go_to_left (already copied) 0 or 1.
+Status CheckSplit(const DecisionTree& t, int64_t i, int64_t f, double threshold, int64_t n_features,
+                  std::string_view path) {
   if (f < 0 || f >= n_features) return Corruption(NodePath(path, i, "feature") + ": " + Range(f, 0, n_features));
-  if (!std::isfinite(in.threshold[i])) {
-    return Corruption(NodePath(path, i, "threshold") + ": " + FormatDouble(in.threshold[i]) + " is not finite");
+  if (!std::isfinite(threshold)) {
+    return Corruption(NodePath(path, i, "threshold") + ": " + FormatDouble(threshold) + " is not finite");
   }
-  if (!in.missing_go_to_left.empty() && in.missing_go_to_left[i] > 1) {
-    return Corruption(NodePath(path, i, "missing_go_to_left") + ": " + std::to_string(in.missing_go_to_left[i]) +
+  if (!t.missing_go_to_left.empty() && t.missing_go_to_left[i] > 1) {
+    return Corruption(NodePath(path, i, "missing_go_to_left") + ": " + std::to_string(t.missing_go_to_left[i]) +
                       " is not 0 or 1");
   }
   return Status::Ok();
@@ -103,13 +103,15 @@ Status CheckNodes(const TreeArrays& in, int64_t n_features, std::string_view pat
     }
     SAFEMODEL_RETURN_IF_ERROR(CheckChild(path, i, "left_child", l, parent));
     SAFEMODEL_RETURN_IF_ERROR(CheckChild(path, i, "right_child", r, parent));
-    SAFEMODEL_RETURN_IF_ERROR(CheckSplit(in, i, n_features, path));
+    const int64_t f = in.feature[i];
+    const double threshold = in.threshold[i];
+    SAFEMODEL_RETURN_IF_ERROR(CheckSplit(t, i, f, threshold, n_features, path));
     depth[l] = depth[r] = depth[i] + 1;
     t.depth = std::max(t.depth, depth[i] + 1);
     t.left[i] = static_cast<int32_t>(l);
     t.right[i] = static_cast<int32_t>(r);
-    t.feature[i] = static_cast<int32_t>(in.feature[i]);
-    t.threshold[i] = in.threshold[i];
+    t.feature[i] = static_cast<int32_t>(f);
+    t.threshold[i] = threshold;
   }
   return Status::Ok();
 }
@@ -174,9 +176,12 @@ Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std
   }
   DecisionTree t;
   SAFEMODEL_RETURN_IF_ERROR(CheckTreeShape(in, shape, path, t));
-  SAFEMODEL_RETURN_IF_ERROR(CheckNodes(in, shape.n_features, path, t));
+  // The input may be a mapped file that another process can change: every
+  // element is read once, into memory this tree owns, and checked there.
   t.value.assign(in.value.begin(), in.value.end());
+  SAFEMODEL_RETURN_IF_ERROR(CheckAllFinite(t.value, std::string(path) + ".value"));
   t.missing_go_to_left.assign(in.missing_go_to_left.begin(), in.missing_go_to_left.end());
+  SAFEMODEL_RETURN_IF_ERROR(CheckNodes(in, shape.n_features, path, t));
   CompileTree(t);
   return t;
 }

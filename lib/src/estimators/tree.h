@@ -15,6 +15,7 @@
 #define SAFEMODEL_ESTIMATORS_TREE_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -116,7 +117,8 @@ struct TreeShape {
 
 // Errors name `path` and the node: "<path>.nodes[17].left_child: 4096 out of
 // range [0, 311)" (kCorruption); kLimitExceeded when a size overflows or a
-// count does not fit int32.
+// count does not fit int32. `in` may borrow a mapped file: BuildTree reads
+// each element once, into the tree's own arrays, and checks what it read.
 Result<DecisionTree> BuildTree(const TreeArrays& in, const TreeShape& shape, std::string_view path);
 
 // (Re)builds t.flat from the checked arrays. BuildTree calls it; whoever
@@ -175,6 +177,12 @@ Result<Prediction> TreePredict(const TreeModel& m, MatrixView x);
 Result<Matrix> TreePredictProba(const TreeModel& m, MatrixView x);
 // Leaf index per sample and tree (n x n_trees), as sklearn's apply().
 Result<std::vector<int32_t>> TreeApply(const TreeModel& m, MatrixView x);
+// The same leaves without the n x n_trees array: visit(tree, first row, row
+// count, leaf per row) for every block of rows and every tree, trees in
+// order within a block (so per-row sums over trees keep estimator order).
+// X is checked and rounded as for TreeApply.
+using LeafVisitor = std::function<void(size_t tree, size_t first, size_t n, const int32_t* leaf)>;
+Status TreeVisitLeaves(const TreeModel& m, MatrixView x, const LeafVisitor& visit);
 
 // The family protocol (estimator.h).
 inline std::string ClassNameOf(const TreeModel& m) { return m.class_name; }

@@ -327,6 +327,11 @@ Result<std::vector<int32_t>> TreeApply(const TreeModel& m, MatrixView x) {
   return leaves;
 }
 
+Status TreeVisitLeaves(const TreeModel& m, MatrixView x, const LeafVisitor& visit) {
+  SAFEMODEL_ASSIGN_OR_RETURN(Rows rows, PrepareRows(m, x));
+  return WalkBlocks(m, rows, visit);
+}
+
 Result<Prediction> TreePredict(const TreeModel& m, MatrixView x) {
   SAFEMODEL_ASSIGN_OR_RETURN(Rows rows, PrepareRows(m, x));
   if (m.task == TreeTask::kRegressor) {

@@ -89,6 +89,14 @@ class Decoder {
   Result<std::vector<T>> Copy(uint32_t index, DType dtype, size_t rank, const std::string& path,
                               std::vector<uint64_t>* shape = nullptr) {
     SAFEMODEL_ASSIGN_OR_RETURN(const TensorView* t, Take(index, dtype, rank, path));
+    if (shape) *shape = t->shape;
+    return CopyOf<T>(*t);
+  }
+
+  // A taken tensor's elements, copied (safe to call from several threads).
+  template <typename T>
+  static std::vector<T> CopyOf(const TensorView& tensor) {
+    const TensorView* t = &tensor;
     std::vector<T> out;
     const size_t n = t->bytes.size() / sizeof(T);
     if (reinterpret_cast<uintptr_t>(t->bytes.data()) % alignof(T) == 0) {
@@ -99,7 +107,6 @@ class Decoder {
       out.resize(n);
       std::memcpy(out.data(), t->bytes.data(), n * sizeof(T));
     }
-    if (shape) *shape = t->shape;
     return out;
   }
 

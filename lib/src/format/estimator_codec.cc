@@ -1,5 +1,9 @@
 #include "format/estimator_codec.h"
 
+#include <deque>
+#include <optional>
+#include <span>
+
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
@@ -176,18 +180,58 @@ struct TreeColumns {
   }
 };
 
-Result<TreeColumns> DecodeTree(Decoder& d, schema::Tree::Reader r, const std::string& p) {
-  TreeColumns c;
-  SAFEMODEL_ASSIGN_OR_RETURN(c.left, d.Copy<int32_t>(r.getLeftChild(), DType::kI32, 1, p + ".left_child"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.right, d.Copy<int32_t>(r.getRightChild(), DType::kI32, 1, p + ".right_child"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.feature, d.Copy<int32_t>(r.getFeature(), DType::kI32, 1, p + ".feature"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.threshold, d.Copy<double>(r.getThreshold(), DType::kF64, 1, p + ".threshold"));
-  SAFEMODEL_ASSIGN_OR_RETURN(c.value, d.Copy<double>(r.getValue(), DType::kF64, 3, p + ".value", &c.value_shape));
+// One tree's tensors, taken (checked for dtype and rank, marked used) but
+// not yet copied.
+struct TreeTensors {
+  const TensorView *left = nullptr, *right = nullptr, *feature = nullptr, *threshold = nullptr, *value = nullptr,
+                   *missing = nullptr;
+};
+
+Result<TreeTensors> TakeTree(Decoder& d, schema::Tree::Reader r, const std::string& p) {
+  TreeTensors t;
+  SAFEMODEL_ASSIGN_OR_RETURN(t.left, d.Take(r.getLeftChild(), DType::kI32, 1, p + ".left_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(t.right, d.Take(r.getRightChild(), DType::kI32, 1, p + ".right_child"));
+  SAFEMODEL_ASSIGN_OR_RETURN(t.feature, d.Take(r.getFeature(), DType::kI32, 1, p + ".feature"));
+  SAFEMODEL_ASSIGN_OR_RETURN(t.threshold, d.Take(r.getThreshold(), DType::kF64, 1, p + ".threshold"));
+  SAFEMODEL_ASSIGN_OR_RETURN(t.value, d.Take(r.getValue(), DType::kF64, 3, p + ".value"));
   if (r.getMissingGoToLeft() != kNoTensor) {
-    SAFEMODEL_ASSIGN_OR_RETURN(c.missing,
-                               d.Copy<uint8_t>(r.getMissingGoToLeft(), DType::kU8, 1, p + ".missing_go_to_left"));
+    SAFEMODEL_ASSIGN_OR_RETURN(t.missing, d.Take(r.getMissingGoToLeft(), DType::kU8, 1, p + ".missing_go_to_left"));
   }
+  return t;
+}
+
+TreeColumns CopyTree(const TreeTensors& t) {
+  TreeColumns c;
+  c.left = Decoder::CopyOf<int32_t>(*t.left);
+  c.right = Decoder::CopyOf<int32_t>(*t.right);
+  c.feature = Decoder::CopyOf<int32_t>(*t.feature);
+  c.threshold = Decoder::CopyOf<double>(*t.threshold);
+  c.value = Decoder::CopyOf<double>(*t.value);
+  c.value_shape = t.value->shape;
+  if (t.missing) c.missing = Decoder::CopyOf<uint8_t>(*t.missing);
   return c;
+}
+
+// Elements of a taken tensor where they lie, if aligned for T (tensor data
+// in a file is 64-byte aligned); else empty.
+template <typename T>
+std::optional<std::span<const T>> InPlace(const TensorView* t) {
+  if (!t) return std::span<const T>();
+  if (reinterpret_cast<uintptr_t>(t->bytes.data()) % alignof(T) != 0) return std::nullopt;
+  return std::span<const T>(reinterpret_cast<const T*>(t->bytes.data()), t->bytes.size() / sizeof(T));
+}
+
+// The tree's arrays borrowed from the tensors (BuildTree copies what it
+// reads, once), or copied into `copies` when a tensor is not aligned.
+est::TreeArrays ArraysOf(const TreeTensors& t, std::deque<TreeColumns>& copies) {
+  auto left = InPlace<int32_t>(t.left), right = InPlace<int32_t>(t.right), feature = InPlace<int32_t>(t.feature);
+  auto threshold = InPlace<double>(t.threshold), value = InPlace<double>(t.value);
+  auto missing = InPlace<uint8_t>(t.missing);
+  if (left && right && feature && threshold && value && missing) {
+    return {*left, *right, *feature, *threshold, *value, t.value->shape, *missing};
+  }
+  copies.push_back(CopyTree(t));
+  return copies.back().Arrays();
 }
 
 }  // namespace
@@ -209,14 +253,15 @@ Result<est::Estimator> DecodeTrees(Decoder& d, schema::TreeModel::Reader r, cons
     SAFEMODEL_ASSIGN_OR_RETURN(auto l, d.Labels(classes[i], p + ".classes[" + std::to_string(i) + "]"));
     in.classes.push_back(std::move(l));
   }
-  std::vector<TreeColumns> columns;
+  std::vector<TreeTensors> taken;
   auto trees = r.getTrees();
-  columns.reserve(trees.size());
+  taken.reserve(trees.size());
   for (unsigned i = 0; i < trees.size(); ++i) {
-    SAFEMODEL_ASSIGN_OR_RETURN(auto c, DecodeTree(d, trees[i], p + ".trees[" + std::to_string(i) + "]"));
-    columns.push_back(std::move(c));
+    SAFEMODEL_ASSIGN_OR_RETURN(auto t, TakeTree(d, trees[i], p + ".trees[" + std::to_string(i) + "]"));
+    taken.push_back(t);
   }
-  for (const auto& c : columns) in.trees.push_back(c.Arrays());
+  std::deque<TreeColumns> copies;
+  for (const auto& t : taken) in.trees.push_back(ArraysOf(t, copies));
   in.threads = d.options().hash_threads;
   SAFEMODEL_ASSIGN_OR_RETURN(est::TreeModel m, est::BuildTreeModel(in, p));
   if (r.getNClasses().size() != m.n_classes.size()) return Corruption(p + ".nClasses: disagrees with classes");
