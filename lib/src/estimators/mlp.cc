@@ -218,10 +218,7 @@ void Activate(MlpActivation a, Matrix& z) {
 
 // a @ W + b: each output summed over the inputs in order, as the reference
 // BLAS dgemm numpy calls, then the bias added. The inner loop runs over
-// outputs, so it vectorises without reordering any sum; the AVX2 clone (no
-// FMA: products are rounded as in the default one) is picked at load time
-// on CPUs that have it, with bit-identical results.
-__attribute__((target_clones("avx2", "default")))
+// outputs, so it vectorises without reordering any sum.
 Matrix Layer(const Matrix& a, const std::vector<double>& w, const std::vector<double>& b, size_t n_out) {
   Matrix out(a.rows, n_out);
   const size_t n_in = a.cols;
