@@ -93,7 +93,7 @@ class Decoder {
     return CopyOf<T>(*t);
   }
 
-  // A taken tensor's elements, copied (safe to call from several threads).
+  // A taken tensor's elements, copied into memory the process owns.
   template <typename T>
   static std::vector<T> CopyOf(const TensorView& tensor) {
     const TensorView* t = &tensor;
