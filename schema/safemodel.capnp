@@ -229,10 +229,15 @@ struct BundleMember {
   }
 }
 
+# A user-defined kind (docs/EXTENDING.md). `body` is the kind's own struct,
+# whose Cap'n Proto type id is `schemaId`; it names tensors by table index as
+# the structs here do. A reader that has not registered `kind` with the same
+# schema id refuses the file; `version` is at most the registered version.
 struct Custom {
   kind @0 :Text;                # reverse-DNS name, e.g. "org.example.mymodel"
-  version @1 :UInt32;
-  body @2 :AnyPointer;
+  version @1 :UInt32;           # 1, 2, ...: raised when the meaning changes
+  body @2 :AnyPointer;          # a struct of type schemaId
+  schemaId @3 :UInt64;          # capnp::typeId<Body>()
 }
 
 # A named set of tensors: "only the weights". Every tensor in the table

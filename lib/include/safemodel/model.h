@@ -39,6 +39,12 @@ namespace safemodel {
 namespace estimators {
 struct Estimator;
 }  // namespace estimators
+class Model;
+namespace internal {
+class ErasedObject;
+// safemodel/extension.h's CustomObject.
+const ErasedObject* FindObject(const Model& model, std::string_view member);
+}  // namespace internal
 
 // What kind of model the file holds (the schema's Estimator union).
 enum class EstimatorKind : uint8_t {
@@ -157,6 +163,7 @@ class Model {
   const estimators::Estimator* Find(std::string_view member, Status* error) const;
   std::unique_ptr<Impl> impl_;
   friend class ModelLoader;
+  friend const internal::ErasedObject* internal::FindObject(const Model& model, std::string_view member);
 };
 
 }  // namespace safemodel

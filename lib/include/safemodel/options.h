@@ -8,8 +8,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace safemodel {
+
+class KindRegistry;
 
 struct LoadOptions {
   // Largest file accepted (1 TiB). Stops: mapping absurd files, size maths
@@ -54,6 +57,10 @@ struct LoadOptions {
   // Called now and then while tensor bytes are hashed: (bytes done, total).
   // May be empty. Called from the loading thread only.
   std::function<void(uint64_t, uint64_t)> progress;
+
+  // The user-defined model kinds this program reads (safemodel/extension.h).
+  // Empty: none; a file of any custom kind is refused, naming the kind.
+  std::shared_ptr<const KindRegistry> kinds;
 };
 
 }  // namespace safemodel

@@ -145,6 +145,7 @@ int32_t Estimator::TransformWidth() const {
 
 bool Estimator::IsTransformer() const {
   return std::visit(Overload{[](const Pipeline& p) { return p.steps.empty() || p.steps.back().IsTransformer(); },
+                             [](const CustomEstimator& c) { return CustomHasTransform(c); },
                              []<class T>(const T&) { return HasTransform<T> || HasTableTransform<T>; }},
                     model);
 }
@@ -186,6 +187,7 @@ bool RowIndependent(const Estimator& e) {
                // scikit-learn's brute-force search orders tied neighbours by a
                // strategy chosen from the batch size.
                [](const KnnModel&) { return false; },
+               [](const CustomEstimator& c) { return CustomRowIndependent(c); },
                []<class T>(const T&) { return true; }},
       e.model);
 }

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "estimators/boosting.h"
+#include "estimators/custom.h"
 #include "estimators/decomposition.h"
 #include "estimators/ensemble.h"
 #include "estimators/encoders.h"
@@ -81,7 +82,7 @@ struct Estimator {
                              PolynomialFeatures, KBinsDiscretizer, GradientBoostingModel, HistGradientBoostingModel,
                              DummyModel, MlpModel, SvmModel, KnnModel, IsolationForestModel, AdaBoostModel, VotingModel,
                              StackingModel, OneVsRestModel, CalibratedModel, CategoricalEncoder, ColumnTransformer,
-                             TextVectorizer, TfidfTransformer, DictVectorizer>;
+                             TextVectorizer, TfidfTransformer, DictVectorizer, CustomEstimator>;
 
   // Estimator{family_struct}; explicit, so that a family never converts to
   // an Estimator silently (the dispatch relies on it).

@@ -17,6 +17,7 @@
 #include "estimators/estimator.h"
 #include "format/estimator_codec.h"
 #include "safemodel.capnp.h"
+#include "safemodel/extension.h"
 #include "safemodel/options.h"
 #include "safemodel/status.h"
 #include "safemodel/tensor.h"
@@ -55,8 +56,16 @@ class Encoder {
   // Fills `out` with `e` (dispatches to the Encode overloads below).
   void Estimator(const est::Estimator& e, schema::Estimator::Builder out, const std::string& p);
 
+  // An encoder that cannot go on (a user-defined kind's writer failed)
+  // records why; the first error is kept.
+  void Fail(Status s) {
+    if (status_.ok()) status_ = std::move(s);
+  }
+  const Status& status() const { return status_; }
+
  private:
   std::vector<OwnedTensor>& tensors_;
+  Status status_;
 };
 
 // Maximum nesting of pipelines and bundles (stack bound).
@@ -247,6 +256,14 @@ Result<est::Estimator> DecodeStacking(Decoder& d, schema::StackingModel::Reader 
 Result<est::Estimator> DecodeOneVsRest(Decoder& d, schema::OneVsRestModel::Reader r, const std::string& p, int depth);
 Result<est::Estimator> DecodeCalibrated(Decoder& d, schema::CalibratedModel::Reader r, const std::string& p,
                                         int depth);
+// user-defined kinds (codec_custom.cc, safemodel/extension.h)
+void Encode(Encoder& enc, const est::CustomEstimator& c, schema::Estimator::Builder out, const std::string& p);
+Result<est::Estimator> DecodeCustom(Decoder& d, schema::Custom::Reader r, const std::string& p);
+// The registered kind for a file's `custom` member at `p`: kUnsupported
+// naming the kind if it is not registered, has another schema id, or a
+// version newer than the registered one.
+Result<const internal::ErasedKind*> FindKind(std::string_view name, uint32_t version, uint64_t schema_id,
+                                             const LoadOptions& options, const std::string& p);
 
 }  // namespace safemodel::format
 

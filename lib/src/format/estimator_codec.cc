@@ -383,6 +383,7 @@ Result<est::Estimator> Decoder::Family(schema::Estimator::Reader r, const std::s
     case schema::Estimator::TEXT_VECTORIZER: return DecodeTextVectorizer(*this, r.getTextVectorizer(), p);
     case schema::Estimator::TFIDF_TRANSFORMER: return DecodeTfidfTransformer(*this, r.getTfidfTransformer(), p);
     case schema::Estimator::DICT_VECTORIZER: return DecodeDictVectorizer(*this, r.getDictVectorizer(), p);
+    case schema::Estimator::CUSTOM: return DecodeCustom(*this, r.getCustom(), p);
     default: break;
   }
   return Unsupported(p + ": estimator kind " + std::to_string(static_cast<unsigned>(r.which())) +
@@ -400,7 +401,7 @@ Status EncodeContent(const ModelContent& content, schema::Estimator::Builder out
   } catch (const kj::Exception& e) {
     return InvalidArgument(std::string("cannot encode the estimator: ") + e.getDescription().cStr());
   }
-  return Status::Ok();
+  return enc.status();
 }
 
 Result<ModelContent> DecodeContent(std::span<const std::byte> header_words, std::span<const TensorView> tensors,

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "format/layout.h"
+#include "safemodel/extension.h"
 #include "safemodel.capnp.h"
 #include "util/checked.h"
 #include "util/text.h"
@@ -271,10 +272,19 @@ class HeaderParser {
         out.kind = EstimatorKind::kBundle;
         return Status::Ok();
       case schema::Estimator::CUSTOM: {
-        auto kind = e.getCustom().getKind();
-        return Unsupported("header.estimator.custom: kind " +
-                           Quoted(std::string_view(kind.cStr(), kind.size())) +
-                           " is not registered in this program");
+        // Whether this program reads the kind is the loader's question
+        // (Model::Open): signing needs only the structure and the hashes.
+        auto c = e.getCustom();
+        out.kind = EstimatorKind::kEstimator;
+        out.custom = true;
+        SAFEMODEL_ASSIGN_OR_RETURN(out.custom_kind, Text("estimator.custom.kind", c.getKind(), false));
+        if (out.custom_kind.empty() || out.custom_kind.size() > kMaxKindNameBytes) {
+          return Corruption("header.estimator.custom.kind: " + Quoted(out.custom_kind) + " is empty or over " +
+                            std::to_string(kMaxKindNameBytes) + " bytes");
+        }
+        out.custom_version = c.getVersion();
+        out.custom_schema_id = c.getSchemaId();
+        return Status::Ok();
       }
     }
     return Unsupported("header.estimator: unknown estimator kind " +

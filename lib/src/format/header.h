@@ -41,6 +41,12 @@ struct HeaderData {
   uint64_t data_length = 0;
   EstimatorKind kind = EstimatorKind::kWeights;
   std::string framework;  // weights only
+  // A user-defined kind at the top (estimator.custom): its name, version and
+  // schema id, checked against LoadOptions::kinds before the body is read.
+  bool custom = false;
+  std::string custom_kind;
+  uint32_t custom_version = 0;
+  uint64_t custom_schema_id = 0;
 };
 
 // Assigns each tensor its offset (packed in order at 64-byte boundaries) and

@@ -8,6 +8,7 @@
 
 #include <capnp/compat/json.h>
 
+#include "format/codec.h"
 #include "format/estimator_codec.h"
 #include "format/loader.h"
 #include "util/text.h"
@@ -73,12 +74,28 @@ class ModelLoader {
       spans.push_back(data.subspan(t.offset, t.length));
       impl->views.push_back(TensorView{t.name, t.dtype, t.shape, spans.back()});
     }
-    if (check_hashes) SAFEMODEL_RETURN_IF_ERROR(format::CheckBody(l, spans, options));
+    std::string kind_place;  // a user-defined kind names itself in every error
+    if (l.header.custom) {
+      // Refused before a byte of data is hashed if this program does not read the kind.
+      SAFEMODEL_RETURN_IF_ERROR(format::FindKind(l.header.custom_kind, l.header.custom_version,
+                                                 l.header.custom_schema_id, options, "header.estimator")
+                                    .status());
+      kind_place = "estimator.custom('" + EscapeForTerminal(l.header.custom_kind) + "')";
+    }
+    auto named = [&](Status s) { return kind_place.empty() ? s : s.Wrap(kind_place); };
+    if (check_hashes) {
+      Status s = format::CheckBody(l, spans, options);
+      if (!s.ok()) return named(s);
+    }
     if (l.header.kind != EstimatorKind::kWeights) {
       // Only now, with every tensor verified, are the arrays read and validated.
       auto header = l.signed_bytes().subspan(format::kPreambleSize);
-      SAFEMODEL_ASSIGN_OR_RETURN(auto content, format::DecodeContent(header, impl->views, options));
-      impl->content = std::move(content);
+      auto content = format::DecodeContent(header, impl->views, options);
+      if (!content.ok()) {
+        const bool says_kind = content.status().message().find(kind_place) != std::string::npos;
+        return says_kind ? content.status() : named(content.status());
+      }
+      impl->content = std::move(*content);
     }
     return Model(std::move(impl));
   }
@@ -405,6 +422,16 @@ std::vector<std::string> Model::feature_names(std::string_view member) const {
   const est::Estimator* e = FindEstimator(impl_->content, member);
   return e ? e->feature_names : std::vector<std::string>{};
 }
+
+namespace internal {
+
+const ErasedObject* FindObject(const Model& model, std::string_view member) {
+  const est::Estimator* e = FindEstimator(model.impl_->content, member);
+  const auto* c = e ? std::get_if<est::CustomEstimator>(&e->model) : nullptr;
+  return c ? c->object.get() : nullptr;
+}
+
+}  // namespace internal
 
 const TensorView* Model::FindTensor(std::string_view name) const {
   for (const auto& v : impl_->views) {

@@ -4,10 +4,14 @@
 #include <cstring>
 #include <set>
 
+#include <capnp/message.h>
+#include <kj/exception.h>
+
 #include "format/estimator_codec.h"
 #include "format/header.h"
 #include "format/layout.h"
 #include "format/loader.h"
+#include "safemodel/extension.h"
 #include "safemodel/model.h"
 #include "safemodel/signature.h"
 #include "util/checked.h"
@@ -132,6 +136,66 @@ Result<std::string> SerializeWeights(const Metadata& metadata, std::span<const T
   SAFEMODEL_RETURN_IF_ERROR(WriteModel(out, header, h, tensors));
   return std::move(out.str());
 }
+
+namespace internal {
+
+Status RewriteCustomFile(std::string& file, const CustomFileMutator& mutate) {
+  try {
+    LoadOptions options;
+    auto bytes = std::as_bytes(std::span(file.data(), file.size()));
+    SAFEMODEL_ASSIGN_OR_RETURN(format::Frame frame, format::ReadFrame(bytes, options));
+    std::vector<uint64_t> words(frame.header_size / 8);
+    std::memcpy(words.data(), bytes.data() + format::kPreambleSize, words.size() * 8);
+    format::HeaderMessage message(std::as_bytes(std::span(words)), options);
+    auto header = message.root();
+    if (header.getEstimator().which() != schema::Estimator::CUSTOM) return Corruption("not a custom-kind file");
+    auto data = bytes.subspan(frame.data_offset, frame.seal_offset - frame.data_offset);
+    std::vector<FuzzTensor> tensors;
+    for (auto t : header.getTensors()) {
+      FuzzTensor f;
+      f.name.assign(t.getName().cStr(), t.getName().size());
+      const auto dtype = static_cast<unsigned>(t.getDtype());
+      if (dtype >= kNumDTypes) return Corruption("unknown dtype");
+      f.dtype = static_cast<DType>(dtype);
+      for (uint64_t d : t.getShape()) f.shape.push_back(d);
+      if (t.getOffset() > data.size() || t.getByteLength() > data.size() - t.getOffset()) {
+        return Corruption("tensor outside the data region");
+      }
+      auto span = data.subspan(t.getOffset(), t.getByteLength());
+      f.bytes.assign(reinterpret_cast<const char*>(span.data()), span.size());
+      tensors.push_back(std::move(f));
+    }
+    capnp::MallocMessageBuilder copy;
+    copy.setRoot(header.getEstimator().getCustom());
+    auto custom = copy.getRoot<schema::Custom>();
+    mutate(custom.getBody(), tensors);
+    std::vector<TensorView> views;
+    for (auto& t : tensors) {
+      // Keep each tensor's bytes what its dtype and shape say.
+      auto elems = CheckedProduct(t.shape);
+      auto size = elems ? CheckedMul(*elems, DTypeSize(t.dtype)) : std::nullopt;
+      if (!size || *size > (uint64_t{64} << 20)) return Corruption("tensor too large to rewrite");
+      t.bytes.resize(*size);
+      views.push_back({t.name, t.dtype, t.shape, std::as_bytes(std::span(t.bytes.data(), t.bytes.size()))});
+    }
+    WriteOptions wo;
+    wo.hash_threads = 1;
+    SAFEMODEL_ASSIGN_OR_RETURN(HeaderData h, DescribeWeights(Metadata{}, views, "", wo));
+    h.kind = EstimatorKind::kEstimator;
+    SAFEMODEL_ASSIGN_OR_RETURN(std::string built, format::BuildHeader(h, [&](schema::Estimator::Builder b) {
+                                 b.setCustom(custom.asReader());
+                                 return Status::Ok();
+                               }));
+    StringSink out;
+    SAFEMODEL_RETURN_IF_ERROR(WriteModel(out, built, h, views));
+    file = std::move(out.str());
+    return Status::Ok();
+  } catch (const kj::Exception& e) {
+    return Corruption(std::string("cannot rewrite: ") + e.getDescription().cStr());
+  }
+}
+
+}  // namespace internal
 
 Status SignFile(const std::string& path, const SecretKey& key, std::string_view trusted_comment,
                 const LoadOptions& options) {
