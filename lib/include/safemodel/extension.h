@@ -280,12 +280,27 @@ class TypedObject final : public ErasedObject {
  public:
   TypedObject(std::shared_ptr<const TypedKind<Schema, M>> kind, M m) : kind_(std::move(kind)), m_(std::move(m)) {}
   const ErasedKind& kind() const override { return *kind_; }
-  int64_t num_features() const override { return kind_->spec().num_features(m_); }
+  // A callback that throws gives a width the library refuses (below -1).
+  int64_t num_features() const override {
+    try {
+      return kind_->spec().num_features(m_);
+    } catch (const std::exception&) {
+      return kThrew;
+    }
+  }
   int64_t transform_width() const override {
-    return kind_->spec().transform_width ? kind_->spec().transform_width(m_) : kAnyColumns;
+    try {
+      return kind_->spec().transform_width ? kind_->spec().transform_width(m_) : kAnyColumns;
+    } catch (const std::exception&) {
+      return kThrew;
+    }
   }
   std::string describe() const override {
-    return kind_->spec().describe ? kind_->spec().describe(m_) : std::string(kind_->name());
+    try {
+      return kind_->spec().describe ? kind_->spec().describe(m_) : std::string(kind_->name());
+    } catch (const std::exception& e) {
+      return std::string(kind_->name()) + " (describe threw: " + e.what() + ")";
+    }
   }
   Result<Output> Run(Method method, const Rows& rows) const override {
     const auto& methods = kind_->spec().methods;
@@ -309,6 +324,7 @@ class TypedObject final : public ErasedObject {
   const void* object() const override { return &m_; }
 
  private:
+  static constexpr int64_t kThrew = -2;
   std::shared_ptr<const TypedKind<Schema, M>> kind_;
   M m_;
 };

@@ -79,7 +79,7 @@ Result<CustomEstimator> BuildCustom(std::shared_ptr<const internal::ErasedObject
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
   if (nf < kAnyColumns || nf > kMax || tw < kAnyColumns || tw > kMax) {
     return Corruption(std::string(path) + ": num_features " + std::to_string(nf) + " / transform width " +
-                      std::to_string(tw) + " out of range [-1, 2^31)");
+                      std::to_string(tw) + " out of range [-1, 2^31) (-2: the kind's callback threw)");
   }
   CustomEstimator c;
   c.object = std::move(object);
