@@ -8,6 +8,11 @@
 # limit. New inputs go to <build>/NAME.corpus/; CORPUS (optional, read-only)
 # seeds it; crashing inputs are written to <build>/NAME.findings/.
 #
+# Only SOURCES are instrumented for coverage; LIBRARIES are linked as they
+# are. For coverage guidance through the kind's validator and methods, list
+# their sources in SOURCES or build the kind's library for fuzzing with
+# -fsanitize=fuzzer-no-link (examples/custom-kind builds such a copy).
+#
 # With Clang the target is a libFuzzer binary (-fsanitize=fuzzer; add
 # -fsanitize=address,undefined to CMAKE_CXX_FLAGS for the sanitizers). With
 # any other compiler it links a replay driver that runs the kit's mutator

@@ -342,6 +342,33 @@ TEST_F(ExtensionTest, CommandLineToolRefusesAnUnregisteredKindNamingIt) {
   auto r = testing::Run({SAFEMODEL_CLI_PATH, "inspect", path});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("kind 'org.safemodel.test.affine' is not registered"));
+
+  // verify refuses too, pointing at --structure-only, which checks the seal
+  // and hashes and says loudly what it did not check.
+  const std::string pub = dir_ / "k.pub";
+  testing::WriteFile(pub, FormatPublicKeyFile(key_->public_key()));
+  auto v = testing::Run({SAFEMODEL_CLI_PATH, "verify", path, "--public-key", pub});
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_THAT(v.err, HasSubstr("'safemodel verify --structure-only' checks its signatures and hashes"));
+  auto s = testing::Run({SAFEMODEL_CLI_PATH, "verify", "--structure-only", path, "--public-key", pub});
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_THAT(s.out, HasSubstr("OK (structure only)"));
+  EXPECT_THAT(s.out, HasSubstr("1 trusted signer(s), 2 tensor(s) verified"));
+  EXPECT_THAT(s.out, HasSubstr("NOT checked: the estimator (kind 'org.safemodel.test.affine') was not read"));
+
+  // Structure-only still refuses a changed tensor and an untrusted file.
+  std::string bytes = testing::ReadFile(path);
+  bytes[bytes.size() - 600] ^= 0x01;  // in the data region, before the 512-byte record and footer
+  testing::WriteFile(path, bytes);
+  auto bad = testing::Run({SAFEMODEL_CLI_PATH, "verify", "--structure-only", path, "--public-key", pub});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("BLAKE2b mismatch"));
+  auto other = SecretKey::Generate();
+  ASSERT_TRUE(other.ok());
+  testing::WriteFile(pub, FormatPublicKeyFile(other->public_key()));
+  auto untrusted = testing::Run({SAFEMODEL_CLI_PATH, "verify", "--structure-only", path, "--public-key", pub});
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_THAT(untrusted.err, HasSubstr("need 1 trusted signer(s), found 0"));
 }
 
 }  // namespace

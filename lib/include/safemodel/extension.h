@@ -252,7 +252,8 @@ class ErasedObject {
   virtual const void* object() const = 0;
 };
 
-// "<what> threw: <message>" as kCorruption (validators) or kInvalidArgument.
+// kCorruption "<what> threw: <message>" (a validator, writer or method that
+// throws: the kind misbehaved on this model).
 Status FromException(std::string_view what, const std::exception* e);
 
 template <class Schema, class M>

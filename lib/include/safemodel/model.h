@@ -69,6 +69,15 @@ struct SignatureInfo {
 };
 std::string_view SignatureStateName(SignatureInfo::State state);
 
+// What Model::VerifyStructure checked.
+struct StructureReport {
+  EstimatorKind kind = EstimatorKind::kWeights;
+  std::string custom_kind;  // the user-defined kind at the top, if the estimator is one
+  size_t tensors = 0;
+  uint32_t trusted_signers = 0;
+  std::vector<SignatureInfo> signatures;
+};
+
 class Model {
  public:
   // Opens and checks a file against `trust` (see the order above). Errors:
@@ -87,6 +96,15 @@ class Model {
   // to decide anything security-relevant.
   static Result<Model> Inspect(const std::string& path, const LoadOptions& options = {},
                                bool check_hashes = true);
+
+  // Everything Open() checks except reading the estimator: signatures by
+  // `trust` (verified before the header is parsed), framing, header limits,
+  // layout, padding and every tensor hash. For gates that seal and check
+  // files of kinds they do not read (a user-defined kind not registered in
+  // options.kinds). It does NOT validate the values that predict relies on:
+  // only Open() proves a model safe to run.
+  static Result<StructureReport> VerifyStructure(const std::string& path, const TrustPolicy& trust,
+                                                 const LoadOptions& options = {});
 
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;

@@ -111,6 +111,22 @@ Result<Model> Model::Inspect(const std::string& path, const LoadOptions& options
   return ModelLoader::Finish(std::move(l), options, check_hashes);
 }
 
+Result<StructureReport> Model::VerifyStructure(const std::string& path, const TrustPolicy& trust,
+                                               const LoadOptions& options) {
+  SAFEMODEL_ASSIGN_OR_RETURN(Loaded l, format::LoadHeader(path, trust, format::TrustMode::kEnforce, options));
+  auto data = l.file.bytes().subspan(l.frame.data_offset, l.header.data_length);
+  std::vector<std::span<const std::byte>> spans;
+  for (const auto& t : l.header.tensors) spans.push_back(data.subspan(t.offset, t.length));
+  SAFEMODEL_RETURN_IF_ERROR(format::CheckBody(l, spans, options));
+  StructureReport r;
+  r.kind = l.header.kind;
+  r.custom_kind = l.header.custom_kind;
+  r.tensors = l.header.tensors.size();
+  r.trusted_signers = l.trusted_signers;
+  r.signatures = l.signatures;
+  return r;
+}
+
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
