@@ -10,6 +10,8 @@
 #include <fstream>
 
 #include "affine_kind.h"
+#include "estimators/estimator.h"
+#include "format/estimator_codec.h"
 #include "safemodel/keys.h"
 #include "safemodel/model.h"
 #include "safemodel/trust.h"
@@ -306,6 +308,65 @@ TEST_F(ExtensionTest, InputAndOutputShapesAreChecked) {
   auto sizes = model->Run(Method::kPredictProba, x, 2, 3);
   EXPECT_EQ(sizes.status().code(), Code::kCorruption);
   EXPECT_THAT(sizes.status().message(), HasSubstr("returned arrays that do not make 2 x 2 values"));
+}
+
+// Inside the library a custom object is one more estimator family: it can
+// be a Pipeline step or a bundle member (written here through the internal
+// codec, as there is no public API to write those yet).
+TEST_F(ExtensionTest, NestedInPipelineAndBundle) {
+  auto kind = std::make_shared<internal::TypedKind<Affine, AffineModel>>(AffineKind());
+  const auto examples = testkind::AffineExamples();  // [0]: 3 -> 2, [1]: 2 -> 1
+  auto step = [&](const AffineModel& m) {
+    auto c = estimators::BuildCustom(kind->Wrap(m), "test");
+    EXPECT_TRUE(c.ok());
+    return estimators::Estimator{std::move(*c)};
+  };
+  std::vector<estimators::Estimator> steps;
+  steps.push_back(step(examples[0]));
+  steps.push_back(step(examples[1]));
+  auto pipe = estimators::BuildPipeline({"first", "second"}, std::move(steps), "pipeline");
+  ASSERT_TRUE(pipe.ok()) << pipe.status().ToString();
+  format::Bundle bundle;
+  bundle.members.push_back({"scorer", std::move(*pipe)});
+  bundle.members.push_back({"threshold", 0.5});
+  const std::string path = dir_ / "bundle.smdl";
+  ASSERT_TRUE(format::WriteContent(path, Metadata{}, format::ModelContent(std::move(bundle))).ok());
+  ASSERT_TRUE(SignFile(path, *key_, "").ok());
+
+  auto model = Open(path, Registry());
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_NE(model->FindTensor("members[0].steps[1].columns"), nullptr);
+  EXPECT_EQ(model->estimator_class("scorer"), "Pipeline");
+  const std::vector<double> x = {1, 1, 1, -5, 0, 0, 0.5, -2, 3};
+  auto out = model->Run(Method::kPredict, x, 3, 3, "scorer");
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const std::vector<double> hidden = testkind::AffineOutputs(examples[0], Rows{x, 3, 3});
+  const std::vector<double> want = testkind::AffineOutputs(examples[1], Rows{hidden, 3, 2});
+  EXPECT_EQ(out->numbers, want);
+  EXPECT_EQ(CustomObject<AffineModel>(*model, "scorer"), nullptr) << "a pipeline is not a custom object";
+
+  // A bad value in a nested step names its place in the pipeline.
+  std::vector<estimators::Estimator> bad_steps;
+  AffineModel bad = examples[1];
+  bad.columns = {1, 9};
+  auto permissive = std::make_shared<internal::TypedKind<Affine, AffineModel>>(Permissive());
+  bad_steps.push_back(step(examples[0]));
+  auto c = estimators::BuildCustom(permissive->Wrap(bad), "test");
+  ASSERT_TRUE(c.ok());
+  bad_steps.emplace_back(std::move(*c));
+  auto bad_pipe = estimators::BuildPipeline({"first", "second"}, std::move(bad_steps), "pipeline");
+  ASSERT_TRUE(bad_pipe.ok());
+  const std::string bad_path = dir_ / "bad_pipe.smdl";
+  ASSERT_TRUE(format::WriteContent(bad_path, Metadata{}, format::ModelContent(std::move(*bad_pipe))).ok());
+  ASSERT_TRUE(SignFile(bad_path, *key_, "").ok());
+  auto refused = Open(bad_path, Registry());
+  EXPECT_EQ(refused.status().code(), Code::kCorruption);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("estimator.steps[1].custom('org.safemodel.test.affine').body.columns: element 1 = 9"));
+  auto unregistered = Open(bad_path, nullptr);
+  EXPECT_EQ(unregistered.status().code(), Code::kUnsupported);
+  EXPECT_THAT(unregistered.status().message(),
+              HasSubstr("estimator.steps[0].custom: kind 'org.safemodel.test.affine' is not registered"));
 }
 
 TEST(KindRegistryTest, RefusesBadKinds) {
